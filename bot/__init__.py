@@ -1,0 +1,1 @@
+"""Razem: help-desk bot for migrants and refugees in Poland."""

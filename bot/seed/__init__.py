@@ -1,0 +1,1 @@
+"""Seed data: the YAML files in data/, validated and loaded into the database."""

@@ -1,0 +1,1 @@
+"""Razem NLU: language, category, urgency and FAQ match."""
