@@ -1,0 +1,96 @@
+"""The builtin engine: embedded, no server, no download at run time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from nlu.api import CategoryScore, FaqMatch, Parse
+from nlu.faq import FaqIndex
+from nlu.labels import CATEGORIES, INTENT_CATEGORY
+from nlu.language import UNKNOWN
+from nlu.model import TrainedModel, clip
+from nlu.normalize import has_letters, skeleton
+from nlu.urgency import MODEL_SIGNAL, MODEL_THRESHOLD, Lexicon
+
+# Messages without a word: emoji reactions are thanks, anything else is unclear.
+_THANKS_SYMBOLS = set("👍🙏❤️♥👌💙💛🤝😊☺🥰✅")
+
+
+class BuiltinEngine:
+    def __init__(
+        self, model: TrainedModel, lexicon: Lexicon | None = None, faq: FaqIndex | None = None
+    ) -> None:
+        self.model = model
+        self.lexicon = lexicon or Lexicon.load()
+        self.faq = faq
+
+    def with_faq(self, faq: FaqIndex | None) -> BuiltinEngine:
+        return BuiltinEngine(self.model, self.lexicon, faq)
+
+    def parse(
+        self, text: str, *, lang_hint: str | None = None, context: Sequence[str] = ()
+    ) -> Parse:
+        whole = clip(" \n ".join([*context, text]))
+        language, _ = self.model.language.identify(whole, lang_hint)
+        shape = skeleton(whole)
+        signals = self.lexicon.match(shape)
+        if not has_letters(whole) or not shape.strip("0123456789+ "):
+            return self._wordless(text, whole, language, signals)
+
+        intent_p, urgent_p = self.model.predict(whole)
+        category_p = intent_p @ self.model.category_matrix
+        best_category = int(np.argmax(category_p))
+        category = CATEGORIES[best_category]
+        in_category = [
+            (p, name)
+            for p, name in zip(intent_p, self.model.intent_names, strict=True)
+            if INTENT_CATEGORY[name] == category
+        ]
+        subcategory = max(in_category)[1]
+        if urgent_p >= MODEL_THRESHOLD:
+            signals.append(MODEL_SIGNAL)
+        order = np.argsort(-category_p)
+        intent_order = np.argsort(-intent_p)[:5]
+        return Parse(
+            text=text,
+            language=language,
+            category=category,
+            subcategory=subcategory,
+            confidence=float(category_p[best_category]),
+            ranking=tuple(CategoryScore(CATEGORIES[i], float(category_p[i])) for i in order),
+            urgent=bool(signals),
+            urgent_signals=tuple(signals),
+            faq=self._faq(whole, category),
+            intent_ranking=tuple(
+                (self.model.intent_names[i], float(intent_p[i])) for i in intent_order
+            ),
+        )
+
+    def _faq(self, text: str, category: str) -> FaqMatch | None:
+        if self.faq is None or category == "other":
+            return None
+        return self.faq.match(text)
+
+    def _wordless(self, text: str, whole: str, language: str, signals: list[str]) -> Parse:
+        symbols = {c for c in whole if not c.isspace()}
+        intent = (
+            "other_thanks"
+            if symbols and symbols <= _THANKS_SYMBOLS | {"\ufe0f"}
+            else ("other_offtopic")
+        )
+        ranking = (
+            CategoryScore("other", 1.0),
+            *(CategoryScore(c, 0.0) for c in CATEGORIES if c != "other"),
+        )
+        return Parse(
+            text=text,
+            language=language if language != UNKNOWN else UNKNOWN,
+            category="other",
+            subcategory=intent,
+            confidence=1.0,
+            ranking=ranking,
+            urgent=bool(signals),
+            urgent_signals=tuple(signals),
+        )
