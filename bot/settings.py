@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     nlu_backend: NluBackend = NluBackend.BUILTIN
     nlu_model_path: Path | None = None
     rasa_url: str | None = None
+    faq_show_drafts: bool = False
     secret_key: SecretStr | None = None
     log_level: str = "WARNING"
 

@@ -14,6 +14,7 @@ from nlu.model import TrainedModel, clip
 from nlu.normalize import has_letters, skeleton
 from nlu.urgency import MODEL_SIGNAL, MODEL_THRESHOLD, Lexicon
 
+LONG_TEXT, TAIL_CHARS, TAIL_WEIGHT = 400, 250, 0.3
 # Messages without a word: emoji reactions are thanks, anything else is unclear.
 _THANKS_SYMBOLS = set("👍🙏❤️♥👌💙💛🤝😊☺🥰✅")
 
@@ -39,7 +40,7 @@ class BuiltinEngine:
         if not has_letters(whole) or not shape.strip("0123456789+ "):
             return self._wordless(text, whole, language, signals)
 
-        intent_p, urgent_p = self.model.predict(whole)
+        intent_p, urgent_p = self._predict(whole)
         category_p = intent_p @ self.model.category_matrix
         best_category = int(np.argmax(category_p))
         category = CATEGORIES[best_category]
@@ -67,6 +68,15 @@ class BuiltinEngine:
                 (self.model.intent_names[i], float(intent_p[i])) for i in intent_order
             ),
         )
+
+    def _predict(self, text: str) -> tuple[np.ndarray, float]:
+        intent_p, urgent_p = self.model.predict(text)
+        if len(text) > LONG_TEXT:
+            # In a long story the request usually comes last: let the end speak up.
+            tail_p, tail_urgent = self.model.predict(text[-TAIL_CHARS:])
+            intent_p = (1 - TAIL_WEIGHT) * intent_p + TAIL_WEIGHT * tail_p
+            urgent_p = max(urgent_p, tail_urgent)
+        return intent_p, urgent_p
 
     def _faq(self, text: str, category: str) -> FaqMatch | None:
         if self.faq is None or category == "other":

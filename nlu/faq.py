@@ -11,41 +11,54 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.sparse import csr_matrix
 
 from nlu.api import FaqDocument, FaqMatch
+from nlu.features import TfidfSpace
 from nlu.normalize import skeleton
 
 # Below this cosine similarity no entry is reported at all. The conversation
 # decides separately what is confident enough to answer without a person.
-MIN_SCORE = 0.3
+MIN_SCORE = 0.35
 
 
 class FaqIndex:
     def __init__(self, documents: Sequence[FaqDocument]) -> None:
-        self.owners: list[int] = []
         self.documents = list(documents)
         texts: list[str] = []
+        owners: list[int] = []
         for index, document in enumerate(self.documents):
             for text in document.texts:
                 if skeleton(text):
                     texts.append(text)
-                    self.owners.append(index)
-        self.vectorizer: TfidfVectorizer | None = None
+                    owners.append(index)
+        self._owners = np.asarray(owners, dtype=np.int64)
+        self.space: TfidfSpace | None = None
         if texts:
-            self.vectorizer = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(2, 4), preprocessor=skeleton, sublinear_tf=True
+            self.space = TfidfSpace.fit(texts, "skeleton", (3, 5))
+            rows, columns, values = [], [], []
+            for row, text in enumerate(texts):
+                indices, weights = self.space.vector(text)
+                rows.extend([row] * len(indices))
+                columns.extend(indices.tolist())
+                values.extend(weights.tolist())
+            self.matrix = csr_matrix(
+                (values, (rows, columns)), shape=(len(texts), len(self.space.vocabulary))
             )
-            self.matrix = self.vectorizer.fit_transform(texts)
-        self._owners = np.asarray(self.owners)
 
     def __len__(self) -> int:
         return len(self.documents)
 
     def match(self, text: str) -> FaqMatch | None:
-        if self.vectorizer is None or not skeleton(text):
+        if self.space is None:
             return None
-        query = self.vectorizer.transform([text])
+        indices, weights = self.space.vector(text)
+        if indices.size == 0:
+            return None
+        query = csr_matrix(
+            (weights, (np.zeros(len(indices), dtype=np.int64), indices)),
+            shape=(1, len(self.space.vocabulary)),
+        )
         similarities = (self.matrix @ query.T).toarray().ravel()
         best_text = int(np.argmax(similarities))
         score = float(similarities[best_text])

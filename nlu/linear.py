@@ -1,59 +1,46 @@
-"""Fast inference for the trained TF-IDF + logistic-regression models.
+"""Linear heads over a TF-IDF space, applied with plain arrays.
 
-Training uses scikit-learn. For one message at a time, scikit-learn's input
-validation costs more than the arithmetic, so the trained vocabulary, idf
-weights and coefficients are copied into plain arrays here and applied directly.
-A test checks that the result equals scikit-learn's own `predict_proba`.
+Training uses scikit-learn's LogisticRegression; its coefficients are copied
+here so that classifying a message is one gather and one dot product, without
+scikit-learn's per-call input validation (which costs more than the arithmetic).
+A test checks the result equals scikit-learn's own `predict_proba`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+from nlu.features import TfidfSpace
 
 
 class CompiledLinear:
-    """TF-IDF features (sublinear tf, l2 norm) and one or more linear heads."""
+    """One TF-IDF space and several heads (name -> slice of the output)."""
 
-    def __init__(self, vectorizer: TfidfVectorizer, heads: dict[str, LogisticRegression]) -> None:
-        if not vectorizer.sublinear_tf or vectorizer.norm != "l2":
-            raise ValueError("compiled inference assumes sublinear_tf=True and norm='l2'")
-        self.analyzer: Callable[[str], list[str]] = vectorizer.build_analyzer()
-        self.vocabulary: dict[str, int] = {
-            str(k): int(v) for k, v in vectorizer.vocabulary_.items()
-        }
-        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        columns, biases, self.slices = [], [], {}
+    def __init__(self, space: TfidfSpace, heads: dict[str, Any]) -> None:
+        columns, biases = [], []
+        self.slices: dict[str, slice] = {}
+        self.classes: dict[str, tuple[str, ...]] = {}
         start = 0
         for name, head in heads.items():
             coef = np.asarray(head.coef_, dtype=np.float64)
             columns.append(coef.T)
             biases.append(np.asarray(head.intercept_, dtype=np.float64))
             self.slices[name] = slice(start, start + coef.shape[0])
+            self.classes[name] = tuple(str(c) for c in head.classes_)
             start += coef.shape[0]
-        # Row per feature: gathering the rows of a message's features is one take().
+        self.space = space
+        # One row per feature: a message's rows are gathered with one take().
         self.weights = np.ascontiguousarray(np.hstack(columns))
         self.bias = np.concatenate(biases)
 
     def raw_scores(self, text: str) -> np.ndarray:
         """Decision values of all heads, concatenated (see ``slices``)."""
-        counts = Counter(self.analyzer(text))
-        indices, tf = [], []
-        for gram, count in counts.items():
-            index = self.vocabulary.get(gram)
-            if index is not None:
-                indices.append(index)
-                tf.append(count)
-        if not indices:
+        indices, values = self.space.vector(text)
+        if indices.size == 0:
             return self.bias.copy()
-        index_array = np.asarray(indices)
-        values = (np.log(np.asarray(tf, dtype=np.float64)) + 1.0) * self.idf[index_array]
-        values /= np.sqrt(values @ values)
-        return values @ self.weights[index_array] + self.bias  # type: ignore[no-any-return]
+        return values @ self.weights[indices] + self.bias  # type: ignore[no-any-return]
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""The `razem` subcommands, one module each; each module has `register(commands)`."""

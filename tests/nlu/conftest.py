@@ -1,0 +1,34 @@
+"""One model trained from nlu/data for the whole test session (about 15 s)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlu.builtin import BuiltinEngine
+from nlu.model import TrainedModel, data_fingerprint
+from nlu.training import train
+from nlu.training_data import read_training_data
+from tests.conftest import REPO
+
+NLU_DATA = REPO / "nlu" / "data"
+DEV = REPO / "nlu" / "tests" / "dev.jsonl"
+URGENT_CASES = REPO / "nlu" / "tests" / "urgent_cases.jsonl"
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("nlu") / "model.pkl"
+    train(read_training_data(NLU_DATA), data_fingerprint(NLU_DATA)).save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine(model_path: Path) -> BuiltinEngine:
+    return BuiltinEngine(TrainedModel.load(model_path))
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
