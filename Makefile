@@ -2,11 +2,15 @@
 # on a machine that has only Python 3.11+.
 
 PYTHON ?= python3
+PYTHON310 ?= $(shell command -v python3.10 || ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | tail -n 1)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+MODEL := var/nlu-model.pkl
+NLU_INPUTS := $(wildcard nlu/data/*.yml) $(wildcard nlu/*.py) nlu/urgency.yml
+RASA_VENV := .venv-rasa
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench test-rasa clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Razem needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -15,21 +19,42 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The NLU model is build output: retrained when its data or code change.
+$(MODEL): $(STAMP) $(NLU_INPUTS)
+	$(BIN)/razem nlu train
+
+install: $(STAMP) $(MODEL)
 
 demo: install
 	$(BIN)/razem db upgrade
 	$(BIN)/razem seed
 	$(BIN)/razem check
+	@echo
+	@echo "Type a message as a person would write it (Ctrl-D to stop)."
+	@echo "Razem shows how it understands it: language, kind of help, urgency, FAQ match."
+	RAZEM_FAQ_SHOW_DRAFTS=true $(BIN)/razem nlu parse -
 
 test: install
-	$(BIN)/ruff check bot nlu tests
+	$(BIN)/ruff check bot nlu tests benchmarks
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check bot nlu tests
-	$(BIN)/ruff format --check bot nlu tests
+	$(BIN)/ruff check bot nlu tests benchmarks
+	$(BIN)/ruff format --check bot nlu tests benchmarks
 	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/nlu_speed.py
+
+# Opt-in: real Rasa 3.6 (Python 3.10, about 2.7 GB) against the same nlu/ project.
+$(RASA_VENV)/bin/rasa:
+	@test -n "$(PYTHON310)" || (echo "make test-rasa needs Python 3.10 (set PYTHON310=...)"; exit 2)
+	$(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check rasa==3.6.21
+
+test-rasa: install $(RASA_VENV)/bin/rasa
+	$(BIN)/python benchmarks/rasa_side_by_side.py --rasa $(RASA_VENV)/bin/rasa
+	RAZEM_RASA_BINARY=$(RASA_VENV)/bin/rasa $(BIN)/pytest -m rasa tests/rasa
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -40,7 +40,7 @@ class BuiltinEngine:
         if not has_letters(whole) or not shape.strip("0123456789+ "):
             return self._wordless(text, whole, language, signals)
 
-        intent_p, urgent_p = self._predict(whole)
+        intent_p, urgent_p = self._predict(whole, shape)
         category_p = intent_p @ self.model.category_matrix
         best_category = int(np.argmax(category_p))
         category = CATEGORIES[best_category]
@@ -63,14 +63,14 @@ class BuiltinEngine:
             ranking=tuple(CategoryScore(CATEGORIES[i], float(category_p[i])) for i in order),
             urgent=bool(signals),
             urgent_signals=tuple(signals),
-            faq=self._faq(whole, category),
+            faq=self._faq(shape, category),
             intent_ranking=tuple(
                 (self.model.intent_names[i], float(intent_p[i])) for i in intent_order
             ),
         )
 
-    def _predict(self, text: str) -> tuple[np.ndarray, float]:
-        intent_p, urgent_p = self.model.predict(text)
+    def _predict(self, text: str, shape: str) -> tuple[np.ndarray, float]:
+        intent_p, urgent_p = self.model.predict(text, prepared=shape)
         if len(text) > LONG_TEXT:
             # In a long story the request usually comes last: let the end speak up.
             tail_p, tail_urgent = self.model.predict(text[-TAIL_CHARS:])
@@ -78,10 +78,10 @@ class BuiltinEngine:
             urgent_p = max(urgent_p, tail_urgent)
         return intent_p, urgent_p
 
-    def _faq(self, text: str, category: str) -> FaqMatch | None:
+    def _faq(self, shape: str, category: str) -> FaqMatch | None:
         if self.faq is None or category == "other":
             return None
-        return self.faq.match(text)
+        return self.faq.match_prepared(shape)
 
     def _wordless(self, text: str, whole: str, language: str, signals: list[str]) -> Parse:
         symbols = {c for c in whole if not c.isspace()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csc_matrix
 
 from nlu.api import FaqDocument, FaqMatch
 from nlu.features import TfidfSpace
@@ -33,6 +33,7 @@ class FaqIndex:
                     texts.append(text)
                     owners.append(index)
         self._owners = np.asarray(owners, dtype=np.int64)
+        self._texts = len(texts)
         self.space: TfidfSpace | None = None
         if texts:
             self.space = TfidfSpace.fit(texts, "skeleton", (3, 5))
@@ -42,24 +43,34 @@ class FaqIndex:
                 rows.extend([row] * len(indices))
                 columns.extend(indices.tolist())
                 values.extend(weights.tolist())
-            self.matrix = csr_matrix(
+            # Column-major: a query's features pick their postings directly.
+            matrix = csc_matrix(
                 (values, (rows, columns)), shape=(len(texts), len(self.space.vocabulary))
             )
+            self._indptr, self._rows, self._weights = matrix.indptr, matrix.indices, matrix.data
 
     def __len__(self) -> int:
         return len(self.documents)
 
     def match(self, text: str) -> FaqMatch | None:
+        return self.match_prepared(skeleton(text))
+
+    def match_prepared(self, shape: str) -> FaqMatch | None:
+        """Like `match`, for text already in skeleton spelling."""
         if self.space is None:
             return None
-        indices, weights = self.space.vector(text)
+        indices, weights = self.space.vector_prepared(shape)
         if indices.size == 0:
             return None
-        query = csr_matrix(
-            (weights, (np.zeros(len(indices), dtype=np.int64), indices)),
-            shape=(1, len(self.space.vocabulary)),
+        starts = self._indptr[indices]
+        lengths = self._indptr[indices + 1] - starts
+        # All postings of the query's features, gathered without a Python loop.
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        positions = offsets + np.arange(int(lengths.sum()))
+        query = np.repeat(weights, lengths)
+        similarities = np.bincount(
+            self._rows[positions], weights=self._weights[positions] * query, minlength=self._texts
         )
-        similarities = (self.matrix @ query.T).toarray().ravel()
         best_text = int(np.argmax(similarities))
         score = float(similarities[best_text])
         if score < MIN_SCORE:

@@ -35,9 +35,14 @@ class CompiledLinear:
         self.weights = np.ascontiguousarray(np.hstack(columns))
         self.bias = np.concatenate(biases)
 
-    def raw_scores(self, text: str) -> np.ndarray:
-        """Decision values of all heads, concatenated (see ``slices``)."""
-        indices, values = self.space.vector(text)
+    def raw_scores(self, text: str, *, prepared: str | None = None) -> np.ndarray:
+        """Decision values of all heads, concatenated (see ``slices``).
+
+        ``prepared``: the text already passed through ``space.prepare``.
+        """
+        indices, values = self.space.vector_prepared(
+            prepared if prepared is not None else self.space.prepare(text)
+        )
         if indices.size == 0:
             return self.bias.copy()
         return values @ self.weights[indices] + self.bias  # type: ignore[no-any-return]

@@ -51,9 +51,12 @@ class TrainedModel:
             matrix[row, CATEGORIES.index(INTENT_CATEGORY[intent])] = 1.0
         return matrix
 
-    def predict(self, text: str) -> tuple[np.ndarray, float]:
-        """(intent probabilities in ``intent_names`` order, P(urgent)) for one text."""
-        scores = self.classifier.raw_scores(clip(text))
+    def predict(self, text: str, *, prepared: str | None = None) -> tuple[np.ndarray, float]:
+        """(intent probabilities in ``intent_names`` order, P(urgent)) for one text.
+
+        ``prepared``: the clipped text already in the classifier's spelling (skeleton).
+        """
+        scores = self.classifier.raw_scores(clip(text), prepared=prepared)
         intents = softmax(scores[self.classifier.slices["intent"]])
         return intents, sigmoid(float(scores[self.classifier.slices["urgent"]][0]))
 
