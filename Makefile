@@ -9,8 +9,10 @@ STAMP := $(VENV)/.installed-stamp
 MODEL := var/nlu-model.pkl
 NLU_INPUTS := $(wildcard nlu/data/*.yml) $(wildcard nlu/*.py) nlu/urgency.yml
 RASA_VENV := .venv-rasa
+PO := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
 
-.PHONY: install demo test lint bench test-rasa clean
+.PHONY: install demo test lint bench catalogs test-rasa clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Razem needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -23,16 +25,29 @@ $(STAMP): pyproject.toml
 $(MODEL): $(STAMP) $(NLU_INPUTS)
 	$(BIN)/razem nlu train
 
-install: $(STAMP) $(MODEL)
+# Compiled catalogs are build output; pybabel refuses fuzzy entries.
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
 
+install: $(STAMP) $(MO) $(MODEL)
+
+# After changing user-facing text in bot/: refresh the template and the four catalogs.
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-default-keywords -w 100 \
+		--project=Razem --copyright-holder=Razem --omit-header -o bot/locales/messages.pot .
+	$(BIN)/pybabel update -i bot/locales/messages.pot -d bot/locales -w 100 --no-fuzzy-matching
+	$(MAKE) $(MO)
+
+# The terminal chat on the embedded defaults. FAQ drafts are shown (marked as not yet
+# reviewed by a lawyer) so the demo can answer questions; keep them off in production.
 demo: install
-	$(BIN)/razem db upgrade
-	$(BIN)/razem seed
-	$(BIN)/razem check
+	@$(BIN)/razem db upgrade
+	@$(BIN)/razem seed
 	@echo
-	@echo "Type a message as a person would write it (Ctrl-D to stop)."
-	@echo "Razem shows how it understands it: language, kind of help, urgency, FAQ match."
-	RAZEM_FAQ_SHOW_DRAFTS=true $(BIN)/razem nlu parse -
+	@echo "You are a person writing to Razem. Type a message, or a number to press a button."
+	@echo "In another terminal, see a partner's queue: $(BIN)/razem chat --staff sip"
+	@echo
+	@RAZEM_FAQ_SHOW_DRAFTS=true $(BIN)/razem chat
 
 test: install
 	$(BIN)/ruff check bot nlu tests benchmarks

@@ -13,24 +13,77 @@ from nlu.training_data import Example
 
 # Per letter, the spellings people use, the most common first.
 _UK_LATIN: dict[str, tuple[str, ...]] = {
-    "а": ("a",), "б": ("b",), "в": ("v", "w"), "г": ("h", "g"), "ґ": ("g",), "д": ("d",),
-    "е": ("e",), "є": ("ie", "ye", "je"), "ж": ("zh", "z", "j"), "з": ("z",),
-    "и": ("y", "i"), "і": ("i",), "ї": ("i", "yi", "ji"), "й": ("i", "y", "j"),
-    "к": ("k",), "л": ("l",), "м": ("m",), "н": ("n",), "о": ("o",), "п": ("p",),
-    "р": ("r",), "с": ("s",), "т": ("t",), "у": ("u",), "ф": ("f",),
-    "х": ("kh", "h", "x"), "ц": ("ts", "c"), "ч": ("ch",), "ш": ("sh",),
-    "щ": ("shch", "sch", "sh"), "ь": ("", "'"), "ю": ("iu", "yu", "ju"),
-    "я": ("ia", "ya", "ja"), "'": ("", "'"), "’": ("", "'"),
-}  # fmt: skip
+    "а": ("a",),
+    "б": ("b",),
+    "в": ("v", "w"),
+    "г": ("h", "g"),
+    "ґ": ("g",),
+    "д": ("d",),
+    "е": ("e",),
+    "є": ("ie", "ye", "je"),
+    "ж": ("zh", "z", "j"),
+    "з": ("z",),
+    "и": ("y", "i"),
+    "і": ("i",),
+    "ї": ("i", "yi", "ji"),
+    "й": ("i", "y", "j"),
+    "к": ("k",),
+    "л": ("l",),
+    "м": ("m",),
+    "н": ("n",),
+    "о": ("o",),
+    "п": ("p",),
+    "р": ("r",),
+    "с": ("s",),
+    "т": ("t",),
+    "у": ("u",),
+    "ф": ("f",),
+    "х": ("kh", "h", "x"),
+    "ц": ("ts", "c"),
+    "ч": ("ch",),
+    "ш": ("sh",),
+    "щ": ("shch", "sch", "sh"),
+    "ь": ("", "'"),
+    "ю": ("iu", "yu", "ju"),
+    "я": ("ia", "ya", "ja"),
+    "'": ("", "'"),
+    "’": ("", "'"),
+}
 _RU_LATIN: dict[str, tuple[str, ...]] = {
-    "а": ("a",), "б": ("b",), "в": ("v",), "г": ("g",), "д": ("d",), "е": ("e",),
-    "ё": ("e", "yo", "jo"), "ж": ("zh", "j", "z"), "з": ("z",), "и": ("i",),
-    "й": ("y", "i", "j"), "к": ("k",), "л": ("l",), "м": ("m",), "н": ("n",),
-    "о": ("o",), "п": ("p",), "р": ("r",), "с": ("s",), "т": ("t",), "у": ("u",),
-    "ф": ("f",), "х": ("h", "kh", "x"), "ц": ("ts", "c"), "ч": ("ch",), "ш": ("sh",),
-    "щ": ("sch", "shch", "sh"), "ъ": ("",), "ы": ("y", "i"), "ь": ("", "'"),
-    "э": ("e",), "ю": ("yu", "iu", "ju"), "я": ("ya", "ia", "ja"),
-}  # fmt: skip
+    "а": ("a",),
+    "б": ("b",),
+    "в": ("v",),
+    "г": ("g",),
+    "д": ("d",),
+    "е": ("e",),
+    "ё": ("e", "yo", "jo"),
+    "ж": ("zh", "j", "z"),
+    "з": ("z",),
+    "и": ("i",),
+    "й": ("y", "i", "j"),
+    "к": ("k",),
+    "л": ("l",),
+    "м": ("m",),
+    "н": ("n",),
+    "о": ("o",),
+    "п": ("p",),
+    "р": ("r",),
+    "с": ("s",),
+    "т": ("t",),
+    "у": ("u",),
+    "ф": ("f",),
+    "х": ("h", "kh", "x"),
+    "ц": ("ts", "c"),
+    "ч": ("ch",),
+    "ш": ("sh",),
+    "щ": ("sch", "shch", "sh"),
+    "ъ": ("",),
+    "ы": ("y", "i"),
+    "ь": ("", "'"),
+    "э": ("e",),
+    "ю": ("yu", "iu", "ju"),
+    "я": ("ya", "ia", "ja"),
+}
 _TABLES = {"uk": _UK_LATIN, "ru": _RU_LATIN}
 _POLISH = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 
@@ -39,8 +92,10 @@ def transliterate(text: str, language: str, rng: random.Random) -> str:
     """``text`` in Latin letters as a person might type it (one consistent style)."""
     table = _TABLES[language]
     # One writer keeps one habit per letter within a message.
-    choice = {letter: rng.choice(options[:2]) if rng.random() < 0.3 else options[0]
-              for letter, options in table.items()}  # fmt: skip
+    choice = {
+        letter: rng.choice(options[:2]) if rng.random() < 0.3 else options[0]
+        for letter, options in table.items()
+    }
     out = []
     for char in text:
         lower = char.lower()

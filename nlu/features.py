@@ -39,9 +39,12 @@ class TfidfSpace:
     """Vocabulary and idf of char_wb n-grams; vectors are sublinear-tf, l2-normed."""
 
     def __init__(
-        self, preprocessor: str, ngram_range: tuple[int, int], vocabulary: dict[str, int],
+        self,
+        preprocessor: str,
+        ngram_range: tuple[int, int],
+        vocabulary: dict[str, int],
         idf: np.ndarray,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.preprocessor = preprocessor
         self.ngram_range = ngram_range
         self.vocabulary = vocabulary
@@ -57,8 +60,11 @@ class TfidfSpace:
 
     @classmethod
     def from_sklearn(cls, vectorizer: Any, preprocessor: str) -> TfidfSpace:
-        if (vectorizer.analyzer != "char_wb" or not vectorizer.sublinear_tf
-                or vectorizer.norm != "l2"):  # fmt: skip
+        if (
+            vectorizer.analyzer != "char_wb"
+            or not vectorizer.sublinear_tf
+            or vectorizer.norm != "l2"
+        ):
             raise ValueError("expected a char_wb, sublinear_tf, l2-normed TfidfVectorizer")
         vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
         idf = np.asarray(vectorizer.idf_, dtype=np.float64)
@@ -90,8 +96,11 @@ class TfidfSpace:
     def vector_prepared(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
         """Like `vector`, for text already passed through `prepare` (saves doing it twice)."""
         # map() over dict.get runs in C: this is the hot loop of every message.
-        found = [i for i in map(self.vocabulary.get, char_wb_ngrams(prepared, *self.ngram_range))
-                 if i is not None]  # fmt: skip
+        found = [
+            i
+            for i in map(self.vocabulary.get, char_wb_ngrams(prepared, *self.ngram_range))
+            if i is not None
+        ]
         if not found:
             return np.empty(0, dtype=np.int64), np.empty(0)
         indices, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)

@@ -28,15 +28,19 @@ LANGUAGE_C = 10.0
 
 def vectorizer(preprocessor: str) -> TfidfVectorizer:
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=NGRAMS, preprocessor=PREPROCESSORS[preprocessor],
-        sublinear_tf=True, min_df=2,
-    )  # fmt: skip
+        analyzer="char_wb",
+        ngram_range=NGRAMS,
+        preprocessor=PREPROCESSORS[preprocessor],
+        sublinear_tf=True,
+        min_df=2,
+    )
 
 
 def fit_heads(
-    texts: list[str], heads: dict[str, tuple[list[str] | list[bool], LogisticRegression]],
+    texts: list[str],
+    heads: dict[str, tuple[list[str] | list[bool], LogisticRegression]],
     preprocessor: str,
-) -> CompiledLinear:  # fmt: skip
+) -> CompiledLinear:
     features_of = vectorizer(preprocessor)
     features = features_of.fit_transform(texts)
     fitted = {name: model.fit(features, labels) for name, (labels, model) in heads.items()}

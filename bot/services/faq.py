@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -32,3 +35,67 @@ def faq_documents(factory: sessionmaker[Session], *, include_drafts: bool) -> li
             )
             for entry in entries
         ]
+
+
+FALLBACK_ORDER = ("en", "pl", "uk", "ru")
+
+
+@dataclass(frozen=True)
+class FaqAnswer:
+    slug: str
+    question: str
+    answer: str
+    language: str
+    draft: bool
+    expired: bool
+
+
+def faq_answer(
+    factory: sessionmaker[Session], slug: str, language: str, *, include_drafts: bool
+) -> FaqAnswer | None:
+    """The entry in ``language``, else in the first available fallback language."""
+    with factory() as session:
+        entry = session.scalars(
+            select(FaqEntry)
+            .where(FaqEntry.slug == slug)
+            .options(selectinload(FaqEntry.translations))
+        ).first()
+        if entry is None or (entry.status != FaqStatus.PUBLISHED and not include_drafts):
+            return None
+        by_language = {t.language: t for t in entry.translations}
+        for candidate in (language, *FALLBACK_ORDER):
+            translation = by_language.get(candidate)
+            if translation is not None:
+                expired = entry.expires_on is not None and entry.expires_on < date.today()
+                return FaqAnswer(
+                    slug,
+                    translation.question,
+                    translation.answer,
+                    candidate,
+                    entry.status != FaqStatus.PUBLISHED,
+                    expired,
+                )
+        return None
+
+
+def faq_topics(
+    factory: sessionmaker[Session], category: str, language: str, *, include_drafts: bool
+) -> list[tuple[str, str]]:
+    """(slug, question in the person's language or a fallback) of one category."""
+    statuses = [FaqStatus.PUBLISHED, FaqStatus.DRAFT] if include_drafts else [FaqStatus.PUBLISHED]
+    with factory() as session:
+        entries = session.scalars(
+            select(FaqEntry)
+            .where(FaqEntry.category == category, FaqEntry.status.in_(statuses))
+            .options(selectinload(FaqEntry.translations))
+            .order_by(FaqEntry.id)
+        ).all()
+        topics = []
+        for entry in entries:
+            by_language = {t.language: t for t in entry.translations}
+            translation = next(
+                (by_language[c] for c in (language, *FALLBACK_ORDER) if c in by_language), None
+            )
+            if translation is not None:
+                topics.append((entry.slug, translation.question))
+        return topics

@@ -1,0 +1,84 @@
+"""`razem chat` (the terminal chat) and `razem route` (explain routing)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.settings import Settings
+
+CITIES = ["Lublin", "Poznań", "Warszawa", "Wrocław", "other", "online"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    chat = commands.add_parser("chat", help="talk to Razem in the terminal as one person")
+    chat.add_argument(
+        "--as",
+        dest="chat_id",
+        default="demo",
+        metavar="ID",
+        help="who you are (a separate conversation per ID; default: demo)",
+    )
+    chat.add_argument(
+        "--lang",
+        choices=["uk", "ru", "en", "pl"],
+        default=None,
+        help="the language your 'phone' is set to, as Telegram would tell us",
+    )
+    chat.add_argument("--staff", metavar="PARTNER", help="show this partner's queue instead")
+    chat.set_defaults(handler=chat_command)
+
+    route = commands.add_parser("route", help="which partner a case would go to, and why")
+    route.add_argument(
+        "--category", required=True, choices=["legal", "psychological", "social", "other"]
+    )
+    route.add_argument("--subcategory", default=None)
+    route.add_argument("--city", required=True, choices=CITIES)
+    route.add_argument("--lang", required=True, choices=["uk", "ru", "en", "pl"])
+    route.set_defaults(handler=route_command)
+
+
+def chat_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build_storage
+    from bot.storage.guard import require_current_schema
+
+    storage = build_storage(settings)
+    require_current_schema(storage.engine)
+    if args.staff:
+        from bot.terminal.queue import partner_queue
+
+        print(partner_queue(storage.session_factory, args.staff))
+        return 0
+    import asyncio
+
+    from bot.bootstrap import build_state_store
+    from bot.nlu_setup import build_engine
+    from bot.runtime import Conversations
+    from bot.terminal.chat import main_chat
+
+    engine = build_engine(settings, storage)
+    state = asyncio.run(build_state_store(settings))
+    main_chat(
+        Conversations(settings, storage.session_factory, state, engine), args.chat_id, args.lang
+    )
+    return 0
+
+
+def route_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build_storage
+    from bot.services.routing import route_case
+    from bot.storage.guard import require_current_schema
+
+    storage = build_storage(settings)
+    require_current_schema(storage.engine)
+    with storage.session_factory() as session:
+        route = route_case(
+            session,
+            category=args.category,
+            subcategory=args.subcategory,
+            city=args.city,
+            language=args.lang,
+        )
+        print(f"{route.partner.slug}: {route.partner.name_en}")
+        for reason in route.reasons:
+            print(f"  - {reason}")
+    return 0

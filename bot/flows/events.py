@@ -1,0 +1,147 @@
+"""What happens to a conversation: things the person does, and effect results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from nlu.api import Parse
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """/start, /help, /cases, /language, /mydata, /forget, /emergency, /menu."""
+
+    name: str
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message the person wrote, with what the NLU understood of it
+    (``parse`` already includes the person's earlier messages of this request)."""
+
+    text: str
+    parse: Parse
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    payload: str
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A photo, document, voice message or location (the Telegram issue renders it)."""
+
+    kind: str
+    reference: str
+    caption: str = ""
+
+
+# Results of effects, fed back by the runtime.
+
+
+@dataclass(frozen=True, slots=True)
+class FaqShown:
+    slug: str
+    question: str
+    answer: str
+    language: str  # the language the answer is in
+    draft: bool
+    expired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FaqMissing:
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class FaqTopic:
+    slug: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class FaqListed:
+    category: str
+    entries: tuple[FaqTopic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCreated:
+    reference: str
+    partner_name: str
+    urgent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    reference: str
+    status: str
+    category: str
+    partner_name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CasesListed:
+    cases: tuple[CaseSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCancelled:
+    reference: str
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DataShown:
+    language: str
+    consent_at: datetime | None
+    cases: int
+    messages: int
+    first_seen: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    cases: int
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Relayed:
+    reference: str
+
+
+Event = (
+    Command
+    | Text
+    | Button
+    | Media
+    | FaqShown
+    | FaqMissing
+    | FaqListed
+    | CaseCreated
+    | CasesListed
+    | CaseCancelled
+    | DataShown
+    | Erased
+    | Relayed
+)
+RESULT_TYPES = (
+    FaqShown,
+    FaqMissing,
+    FaqListed,
+    CaseCreated,
+    CasesListed,
+    CaseCancelled,
+    DataShown,
+    Erased,
+    Relayed,
+)

@@ -1,0 +1,1 @@
+"""The terminal chat: the same flows as Telegram, for demos, newcomers and tests."""
