@@ -8,13 +8,15 @@ import numpy as np
 
 from nlu.api import CategoryScore, FaqMatch, Parse
 from nlu.faq import FaqIndex
-from nlu.labels import CATEGORIES, INTENT_CATEGORY
+from nlu.labels import CATEGORIES, INTENT_CATEGORY, category_of
 from nlu.language import UNKNOWN
 from nlu.model import TrainedModel, clip
 from nlu.normalize import has_letters, skeleton
 from nlu.urgency import MODEL_SIGNAL, MODEL_THRESHOLD, Lexicon
 
 LONG_TEXT, TAIL_CHARS, TAIL_WEIGHT = 400, 250, 0.3
+# An FAQ match this strong stands whatever the classifier thinks of the message.
+FAQ_ANY_CATEGORY = 0.75
 # Messages without a word: emoji reactions are thanks, anything else is unclear.
 _THANKS_SYMBOLS = set("👍🙏❤️♥👌💙💛🤝😊☺🥰✅")
 
@@ -81,7 +83,13 @@ class BuiltinEngine:
     def _faq(self, shape: str, category: str) -> FaqMatch | None:
         if self.faq is None or category == "other":
             return None
-        return self.faq.match_prepared(shape)
+        match = self.faq.match_prepared(shape)
+        if match is None or match.score >= FAQ_ANY_CATEGORY:
+            return match
+        # A weaker match counts only when the entry is about the kind of help
+        # the message is about: "I need a consultation" is not the legal-aid entry.
+        subcategory = self.faq.subcategory_of(match.id)
+        return match if subcategory is None or category_of(subcategory) == category else None
 
     def _wordless(self, text: str, whole: str, language: str, signals: list[str]) -> Parse:
         symbols = {c for c in whole if not c.isspace()}

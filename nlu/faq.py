@@ -49,6 +49,9 @@ class FaqIndex:
             )
             self._indptr, self._rows, self._weights = matrix.indptr, matrix.indices, matrix.data
 
+    def subcategory_of(self, entry_id: str) -> str | None:
+        return next((d.subcategory for d in self.documents if d.id == entry_id), None)
+
     def __len__(self) -> int:
         return len(self.documents)
 

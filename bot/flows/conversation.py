@@ -97,10 +97,11 @@ def _command(state: State, event: Command) -> Result:
     name = event.name.lower().lstrip("/")
     if name == "emergency":
         return [texts.emergency(t)], state
-    if (
-        name == "language"
-        or state.step == Step.NEW
-        or (name == "start" and state.consent == Consent.UNKNOWN)
+    if name == "language" and state.step != Step.NEW:
+        # Only the language changes: whatever was going on goes on after it.
+        return [Reply(t._("Which language is easiest for you?"), rows=texts.language_rows())], state
+    if state.step == Step.NEW or (
+        name in ("start", "language") and state.consent == Consent.UNKNOWN
     ):
         state.step = Step.CHOOSE_LANGUAGE
         return [texts.language_choice(t)], state
@@ -406,8 +407,16 @@ def _text(state: State, event: Text) -> Result:
         state.step = Step.CHOOSE_LANGUAGE
         if first:
             return [*actions, texts.language_choice(t)], state
-        return [*actions, Reply(t._("Thank you, I have noted your message. First, please choose your language."), rows=texts.language_rows())], state
+        return [
+            *actions,
+            Reply(
+                t._("Thank you, I have noted your message. First, please choose your language."),
+                rows=texts.language_rows(),
+            ),
+        ], state
     if parse.category == "other" and not parse.urgent:
+        if _is_unclear_request(state, parse):
+            _remember(state, parse, event.text)  # kept as the person's words for a case
         return [*actions, *_small_talk(state, parse)], state
     _remember(state, parse, event.text)
     if parse.urgent:
@@ -463,6 +472,13 @@ def _route_by_confidence(state: State) -> list[Action]:
     ]
 
 
+def _is_unclear_request(state: State, parse: Parse) -> bool:
+    """Not thanks, not a plain hello: something the person needs that we didn't get."""
+    if parse.subcategory == "other_thanks" or state.step in _EXPECTED:
+        return False
+    return not (parse.subcategory == "other_greeting" and parse.confidence >= CONFIDENT)
+
+
 def _small_talk(state: State, parse: Parse) -> list[Action]:
     """Greetings, thanks and the unclear: answer kindly, then show where we are."""
     t = _t(state)
@@ -475,7 +491,7 @@ def _small_talk(state: State, parse: Parse) -> list[Action]:
             Reply(t._("Please choose one of the options below, or write /menu to start again.")),
             *_prompt(state),
         ]
-    if parse.subcategory == "other_greeting":
+    if parse.subcategory == "other_greeting" and parse.confidence >= CONFIDENT:
         state.step = Step.DESCRIBE
         return [texts.ask_to_describe(t)]
     state.step = Step.CHOOSE_CATEGORY
@@ -537,6 +553,8 @@ def _prompt(state: State) -> list[Action]:
     }
     if state.step == Step.CONFIRM_CATEGORY:
         return _route_by_confidence(state)
+    if state.step == Step.FAQ_FEEDBACK and state.draft.faq:
+        return [ShowFaq(state.draft.faq, state.locale or "en")]
     prompt = prompts.get(state.step)
     if prompt is None:
         state.step = Step.DESCRIBE

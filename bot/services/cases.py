@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,7 +74,8 @@ def create_case(
         )
         words = [w for w in request.words if w.strip()]
         case = Case(
-            reference=f"tmp-{utcnow().timestamp()}",
+            # The reference needs the id: a unique placeholder until the flush gives one.
+            reference=f"~{uuid.uuid4().hex[:14]}",
             client_id=client.id,
             partner_id=route.partner.id,
             category=request.category,
