@@ -48,8 +48,9 @@ class Conversations:
         return await self._handle(channel, chat_id, lambda _state: event)
 
     def _text_event(self, state: State, text: str, language_code: str | None) -> e.Text:
-        # Follow-ups of a request are understood together with what came before.
-        context = state.draft.words if state.step not in (Step.NEW, Step.CHOOSE_LANGUAGE) else []
+        # Follow-ups of a request are understood together with what came before; a
+        # message typed while a question waits for a button is judged on its own.
+        context = state.draft.words if state.step == Step.DESCRIBE else []
         hint = state.locale or language_code
         return e.Text(text, self.engine.parse(text, lang_hint=hint, context=context), language_code)
 
