@@ -17,6 +17,12 @@ from tests.conftest import REPO
 RAZEM = str(Path(sys.executable).parent / "razem")
 
 
+def _clean_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RAZEM_")}
+    clean["RAZEM_DATA_DIR"] = str(REPO / "data")
+    return clean | (env or {})
+
+
 def razem(
     *args: str, env: dict[str, str] | None = None, cwd: Path = REPO
 ) -> subprocess.CompletedProcess[str]:
