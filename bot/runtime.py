@@ -127,8 +127,10 @@ class Conversations:
                     action.details,
                 )
                 created = await self._db(cases.create_case, f, channel, chat_id, request)
+                # Polish names are what people find on doors and websites here;
+                # English only for those who write in English.
                 name = (
-                    created.partner_name_pl if action.language == "pl" else created.partner_name_en
+                    created.partner_name_en if action.language == "en" else created.partner_name_pl
                 )
                 return e.CaseCreated(created.reference, name, created.urgent)
             case a.ListCases():
@@ -140,7 +142,7 @@ class Conversations:
                             r.reference,
                             r.status,
                             r.category,
-                            r.partner_name_pl if language == "pl" else r.partner_name_en,
+                            r.partner_name_en if language == "en" else r.partner_name_pl,
                             r.created_at,
                             r.updated_at,
                         )

@@ -62,8 +62,11 @@ Result = tuple[list[Action], State]
 def step(state: State, event: Event, *, default_locale: str = "en") -> Result:
     """Handle one event. ``state`` is not modified; the new state is returned."""
     state = copy.deepcopy(state)
-    if state.locale is None:
-        state.locale = _suggest_locale(event, default_locale)
+    if state.locale is None or (
+        # Until the person picks a language, what they write is the best guess.
+        state.step in (Step.NEW, Step.CHOOSE_LANGUAGE) and isinstance(event, Text)
+    ):
+        state.locale = _suggest_locale(event, state.locale or default_locale)
     handler = _RESULTS.get(type(event))
     if handler is not None:
         return handler(state, event, translator(state.locale))
@@ -78,11 +81,11 @@ def step(state: State, event: Event, *, default_locale: str = "en") -> Result:
     raise TypeError(f"unknown event {event!r}")
 
 
-def _suggest_locale(event: Event, default: str) -> str:
+def _suggest_locale(event: Event, current: str) -> str:
     language_code = getattr(event, "language_code", None)
     if isinstance(event, Text) and event.parse.language in LOCALES and len(event.text) > 12:
         return event.parse.language
-    return normalise_locale(language_code) or default
+    return normalise_locale(language_code) or current
 
 
 def _t(state: State) -> Translator:

@@ -277,3 +277,16 @@ def test_consent_declined_means_no_case_but_answers_still_come(
     person.command("mydata")
     assert cases_of(seeded) == []
     assert t._("No consent given: we pass nothing to a person.") in person.text()
+
+
+def test_a_first_message_in_translit_is_answered_in_that_language(person: Person) -> None:
+    person.command("start")  # the phone tells us nothing about the language
+    replies = person.says(
+        "pryvit, mene vyhnaly z kvartyry, my z dytynoju nochujemo na vokzali sohodni"
+    )
+    assert replies[0].emergency
+    assert replies[0].text.startswith(translator("uk")._(
+        "If you or someone near you is in danger right now, call 112: police, ambulance "
+        "and fire brigade. It is free from any phone, and operators often speak English."
+    ))  # fmt: skip
+    assert person.choices[0].payload == "lang:uk"
