@@ -18,6 +18,7 @@ import numpy as np
 
 from nlu.normalize import basic, skeleton
 
+WORD_CACHE_SIZE = 100_000  # words; a few tens of MB at most
 PREPROCESSORS: dict[str, Callable[[str], str]] = {"skeleton": skeleton, "basic": basic}
 
 
@@ -52,7 +53,7 @@ class TfidfSpace:
         self._preprocess = PREPROCESSORS[preprocessor]
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_preprocess"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_preprocess", "_word_ids")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -95,12 +96,18 @@ class TfidfSpace:
 
     def vector_prepared(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
         """Like `vector`, for text already passed through `prepare` (saves doing it twice)."""
-        # map() over dict.get runs in C: this is the hot loop of every message.
-        found = [
-            i
-            for i in map(self.vocabulary.get, char_wb_ngrams(prepared, *self.ngram_range))
-            if i is not None
-        ]
+        # The hot loop of every message. Words repeat a lot ("я", "nie", "the"), so each
+        # word's feature ids are cached; map() over dict.get runs in C.
+        found: list[int] = []
+        cache: dict[str, list[int]] = self.__dict__.setdefault("_word_ids", {})
+        for word in prepared.split():
+            ids = cache.get(word)
+            if ids is None:
+                grams = char_wb_ngrams(word, *self.ngram_range)
+                ids = [i for i in map(self.vocabulary.get, grams) if i is not None]
+                if len(cache) < WORD_CACHE_SIZE:
+                    cache[word] = ids
+            found.extend(ids)
         if not found:
             return np.empty(0, dtype=np.int64), np.empty(0)
         indices, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)

@@ -23,6 +23,8 @@ _RU_ONLY = re.compile(r"[ыэъё]")
 HINT_WEIGHT = 4.0
 SHORT_HINT_WEIGHT = 50.0
 SHORT_TEXT_LETTERS = 12
+# With this many Cyrillic letters, і/ї/є/ґ without ы/э/ъ/ё (or the reverse) decide.
+DECISIVE_LETTERS = 8
 
 
 class LanguageIdentifier:
@@ -37,12 +39,15 @@ class LanguageIdentifier:
             if hint in LANGUAGES:
                 return {lang: float(lang == hint) for lang in LANGUAGES}
             return {}
+        lowered = text.casefold()
+        uk_letters, ru_letters = bool(_UK_ONLY.search(lowered)), bool(_RU_ONLY.search(lowered))
+        if cyrillic > latin and uk_letters != ru_letters and cyrillic >= DECISIVE_LETTERS:
+            # The alphabet settles it; no need to run the model.
+            return {lang: float(lang == ("uk" if uk_letters else "ru")) for lang in LANGUAGES}
         raw = softmax(self.model.raw_scores(text))
         scores = {lang: float(p) for lang, p in zip(self.classes, raw, strict=True)}
-        lowered = text.casefold()
         if cyrillic > latin:
             scores["pl"] = scores["en"] = 0.0
-            uk_letters, ru_letters = bool(_UK_ONLY.search(lowered)), bool(_RU_ONLY.search(lowered))
             if uk_letters and not ru_letters:
                 scores["ru"] *= 0.05
             elif ru_letters and not uk_letters:
