@@ -64,6 +64,14 @@ def test_compose_has_the_services_with_healthchecks_and_ordered_start() -> None:
     assert (REPO / "Dockerfile").exists()
 
 
+def test_the_optional_rasa_service_sits_behind_a_profile() -> None:
+    rasa = compose()["services"]["rasa"]
+    assert rasa["profiles"] == ["rasa"]
+    assert rasa["image"].startswith("rasa/rasa:3.6")
+    assert "./nlu:/app/nlu:ro" in rasa["volumes"]
+    assert rasa["healthcheck"]["test"]
+
+
 def test_compose_sets_only_variables_the_settings_know() -> None:
     known = settings_names()
     for name in APP_SERVICES:
