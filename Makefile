@@ -54,6 +54,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check bot nlu tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install

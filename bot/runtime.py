@@ -135,14 +135,14 @@ class Conversations:
                 return e.CaseCreated(created.reference, name, created.urgent)
             case a.ListCases():
                 rows = await self._db(cases.list_cases, f, channel, chat_id)
-                language = await self._language(channel, chat_id)
+                known = await self._language(channel, chat_id)
                 return e.CasesListed(
                     tuple(
                         e.CaseSummary(
                             r.reference,
                             r.status,
                             r.category,
-                            r.partner_name_en if language == "en" else r.partner_name_pl,
+                            r.partner_name_en if known == "en" else r.partner_name_pl,
                             r.created_at,
                             r.updated_at,
                         )

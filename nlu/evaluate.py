@@ -142,7 +142,10 @@ def format_report(report: dict[str, Any]) -> str:
     for true, row in report["confusion"].items():
         lines.append(f"{true:<15}" + "".join(f"{row[c]:>8}" for c in CATEGORIES))
     urgent = report["urgent"]
-    fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
+
+    def fmt(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
     lines += [
         "",
         f"urgent: recall {fmt(urgent['recall'])}, precision {fmt(urgent['precision'])}",

@@ -90,7 +90,7 @@ def _urgent(path: Path, metadata: yaml.Node | None) -> bool:
     value = fields.get("urgent", "false")
     if value not in ("true", "false"):
         raise NluDataError(f"{path}:{metadata.start_mark.line + 1}: urgent must be true or false")
-    return value == "true"
+    return bool(value == "true")
 
 
 def read_training_data(data_dir: Path) -> list[Example]:

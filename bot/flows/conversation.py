@@ -707,7 +707,8 @@ def _relayed(state: State, event: Relayed, t: Translator) -> Result:
     return [], state
 
 
-_RESULTS: dict[type, Callable[[State, object, Translator], Result]] = {  # type: ignore[dict-item]
+# Each handler takes its own result type; the dispatch in `step` picks by type.
+_RESULTS: dict[type, Callable[..., Result]] = {
     FaqShown: _faq_shown,
     FaqMissing: _faq_missing,
     FaqListed: _faq_listed,

@@ -103,7 +103,7 @@ def erase_client(factory: sessionmaker[Session], channel: Channel, chat_id: str)
             return 0, 0
         case_ids = list(session.scalars(select(Case.id).where(Case.client_id == client.id)))
         messages = (
-            session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(case_ids))).rowcount
+            session.execute(delete(CaseMessage).where(CaseMessage.case_id.in_(case_ids))).rowcount  # type: ignore[attr-defined]  # DML results are CursorResults
             or 0
         )
         session.execute(

@@ -19,10 +19,13 @@ def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
             return False
         taken = session.execute(
             update(Case)
-            .where(Case.reference == reference, Case.status == CaseStatus.NEW,
-                   Case.partner_id == staff.partner_id)
+            .where(
+                Case.reference == reference,
+                Case.status == CaseStatus.NEW,
+                Case.partner_id == staff.partner_id,
+            )
             .values(status=CaseStatus.CLAIMED, assignee_id=staff.id, claimed_at=utcnow())
-        ).rowcount  # fmt: skip
+        ).rowcount  # type: ignore[attr-defined]  # DML results are CursorResults
         if taken != 1:
             return False
         session.add(
