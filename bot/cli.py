@@ -28,11 +28,11 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from bot.commands import chat, check, db, nlu, seed
+    from bot.commands import chat, check, db, nlu, run, seed
 
     parser = Parser(prog="razem", description="Razem: help-desk bot for migrants and refugees.")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in (db, seed, check, nlu, chat):
+    for module in (db, seed, check, nlu, chat, run):
         module.register(commands)
     return parser
 

@@ -21,6 +21,9 @@ class Reply:
     text: str
     rows: tuple[tuple[Choice, ...], ...] = ()
     emergency: bool = False
+    # The text may hold the vetted formatting of FAQ answers (<b>, <i>); never set
+    # for anything a person wrote.
+    rich: bool = False
 
 
 # Effects: the runtime carries them out and feeds a result event back.

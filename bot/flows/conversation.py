@@ -526,6 +526,14 @@ _CITY_FORMS = {
 
 def _media(state: State, event: Media) -> Result:
     t = _t(state)
+    if event.kind == "unsupported":
+        return [
+            Reply(
+                t._(
+                    "I can't read this kind of message. Please write in words, or send a photo or a document."
+                )
+            )
+        ], state
     if state.active_case:
         return [
             RelayToStaff(state.active_case, event.caption or None, event.kind, event.reference)
@@ -586,7 +594,7 @@ def _faq_shown(state: State, event: FaqShown, t: Translator) -> Result:
         parts.append(
             t._("This answer may be out of date. Please check with a partner organisation.")
         )
-    reply = Reply(f"{event.question}\n\n" + "\n\n".join(parts))
+    reply = Reply(f"{event.question}\n\n" + "\n\n".join(parts), rich=True)
     if state.step == Step.FAQ_FEEDBACK:
         return [
             reply,

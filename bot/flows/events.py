@@ -36,9 +36,10 @@ class Button:
 class Media:
     """A photo, document, voice message or location (the Telegram issue renders it)."""
 
-    kind: str
+    kind: str  # photo | document | voice | location | unsupported
     reference: str
     caption: str = ""
+    language_code: str | None = None
 
 
 # Results of effects, fed back by the runtime.

@@ -89,7 +89,8 @@ class FaqTranslationSeed(Strict):
 
 
 class FaqEntrySeed(Strict):
-    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+    # "faq:" + slug must fit Telegram's 64-byte callback data.
+    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=56)]
     category: HelpKindName
     subcategory: Subcategory
     review: str | None = None

@@ -9,6 +9,7 @@ transcript.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from typing import TextIO
 
@@ -18,6 +19,7 @@ from bot.flows.actions import Choice, Reply
 from bot.runtime import Conversations
 
 PROMPT = "> "
+_FORMATTING = re.compile(r"</?(b|i)>")
 
 
 def render(replies: list[Reply]) -> tuple[str, list[Choice]]:
@@ -25,10 +27,11 @@ def render(replies: list[Reply]) -> tuple[str, list[Choice]]:
     lines: list[str] = []
     choices: list[Choice] = []
     for reply in replies:
+        text = _FORMATTING.sub("", reply.text) if reply.rich else reply.text
         if reply.emergency:
-            lines.append("!!! " + reply.text.replace("\n", "\n!!! "))
+            lines.append("!!! " + text.replace("\n", "\n!!! "))
         else:
-            lines.append(reply.text)
+            lines.append(text)
         for row in reply.rows:
             cells = []
             for choice in row:

@@ -1,0 +1,168 @@
+"""python-telegram-bot wiring: updates in, the runtime, replies out.
+
+Private chats are the migrant side. Telegram's address comes from the settings
+(RAZEM_TELEGRAM_BASE_URL), so the same code runs against Telegram, a self-hosted
+telegram-bot-api server, or the tests' fake server.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.domain import Channel
+from bot.errors import ConfigError
+from bot.flows import events as e
+from bot.flows.actions import Reply
+from bot.i18n import LOCALES, translator
+from bot.runtime import Conversations
+from bot.settings import Settings
+from bot.telegram.render import messages
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "help", "cases", "language", "mydata", "forget", "emergency")
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def build_application(settings: Settings, conversations: Conversations) -> Application:  # type: ignore[type-arg]
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN: not set (create a bot with @BotFather and paste its token)"
+        )
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        # Telegram's limits (30 messages/s, 1/s per chat, 20/min per group), and a 429
+        # is retried after its retry_after.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_set_commands)
+        .build()
+    )
+    application.bot_data["conversations"] = conversations
+    application.add_handler(CommandHandler([*COMMANDS, "menu"], _on_command, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, _on_command))
+    application.add_handler(MessageHandler(PRIVATE & filters.TEXT, _on_text))
+    application.add_handler(CallbackQueryHandler(_on_button))
+    media = filters.PHOTO | filters.Document.ALL | filters.VOICE | filters.LOCATION
+    application.add_handler(MessageHandler(PRIVATE & media, _on_media))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, _on_unsupported))
+    return application
+
+
+async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The command menu in each language (and English for everyone else)."""
+    for locale in (*LOCALES, None):
+        t = translator(locale or "en")
+        descriptions = {
+            "start": t._("Start again"),
+            "help": t._("How to use Razem"),
+            "cases": t._("My requests"),
+            "language": t._("Change the language"),
+            "mydata": t._("What we store about you"),
+            "forget": t._("Delete my data"),
+            "emergency": t._("Emergency numbers"),
+        }  # fmt: skip
+        commands = [BotCommand(name, descriptions[name]) for name in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=locale)
+
+
+def _conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
+    conversations: Conversations = context.application.bot_data["conversations"]
+    return conversations
+
+
+def _language(update: Update) -> str | None:
+    return update.effective_user.language_code if update.effective_user else None
+
+
+async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for reply in replies:
+        for text, markup in messages(reply):
+            await context.bot.send_message(
+                chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+
+
+async def _on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None or update.effective_chat is None:
+        return
+    name = (update.effective_message.text or "/").split()[0][1:].split("@")[0]
+    event = e.Command(name, _language(update))
+    replies = await _conversations(context).on_event(
+        Channel.TELEGRAM, str(update.effective_chat.id), event
+    )
+    await _send(update, context, replies)
+
+
+async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None or update.effective_chat is None:
+        return
+    replies = await _conversations(context).on_text(
+        Channel.TELEGRAM,
+        str(update.effective_chat.id),
+        update.effective_message.text or "",
+        _language(update),
+    )
+    await _send(update, context, replies)
+
+
+async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    await query.answer()  # stops the button's spinner at once
+    event = e.Button(query.data or "", _language(update))
+    replies = await _conversations(context).on_event(
+        Channel.TELEGRAM, str(update.effective_chat.id), event
+    )
+    await _send(update, context, replies)
+
+
+async def _on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or update.effective_chat is None:
+        return
+    if message.photo:
+        kind, reference = "photo", message.photo[-1].file_id
+    elif message.document:
+        kind, reference = "document", message.document.file_id
+    elif message.voice:
+        kind, reference = "voice", message.voice.file_id
+    else:
+        location = message.location
+        kind, reference = (
+            "location",
+            f"{location.latitude},{location.longitude}" if location else "",
+        )
+    event = e.Media(kind, reference, message.caption or "", _language(update))
+    replies = await _conversations(context).on_event(
+        Channel.TELEGRAM, str(update.effective_chat.id), event
+    )
+    await _send(update, context, replies)
+
+
+async def _on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_chat is None:
+        return
+    event = e.Media("unsupported", "", "", _language(update))
+    replies = await _conversations(context).on_event(
+        Channel.TELEGRAM, str(update.effective_chat.id), event
+    )
+    await _send(update, context, replies)

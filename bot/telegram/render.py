@@ -1,0 +1,58 @@
+"""Replies as Telegram messages: HTML with everything escaped, split at 4096 characters."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.flows.actions import Reply
+
+# Telegram's limits: message text, and callback data in bytes.
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+_SAFE_TAGS = re.compile(r"&lt;(/?)(b|i)&gt;")
+
+
+def to_html(reply: Reply) -> str:
+    """Everything escaped; in rich replies (vetted FAQ answers) <b> and <i> survive."""
+    text = html.escape(reply.text, quote=False)
+    return _SAFE_TAGS.sub(r"<\1\2>", text) if reply.rich else text
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    rows = [
+        [InlineKeyboardButton(choice.label, callback_data=choice.payload) for choice in row
+         if len(choice.payload.encode()) <= MAX_CALLBACK_BYTES]
+        for row in reply.rows
+    ]  # fmt: skip
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def split(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at a line break or a space, never
+    inside an HTML entity or tag."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        while cut > 0 and (text.rfind("&", 0, cut) > text.rfind(";", 0, cut)
+                           or text.rfind("<", 0, cut) > text.rfind(">", 0, cut)):  # fmt: skip
+            cut -= 1
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text or not pieces:
+        pieces.append(text)
+    return pieces
+
+
+def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """(HTML text, keyboard) per Telegram message; the keyboard goes with the last one."""
+    pieces = split(to_html(reply))
+    markup = keyboard(reply)
+    return [(piece, markup if i == len(pieces) - 1 else None) for i, piece in enumerate(pieces)]
