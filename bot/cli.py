@@ -28,11 +28,11 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from bot.commands import chat, check, db, nlu, run, seed
+    from bot.commands import chat, check, db, nlu, partners, run, seed
 
     parser = Parser(prog="razem", description="Razem: help-desk bot for migrants and refugees.")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in (db, seed, check, nlu, chat, run):
+    for module in (db, seed, check, nlu, chat, run, partners):
         module.register(commands)
     return parser
 

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     var_dir: Path = Path("var")
     default_locale: str = "en"
+    staff_locale: str = "pl"
     state_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
@@ -79,7 +80,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unsupported scheme {scheme or value!r}; use redis://host:6379/0")
         return value
 
-    @field_validator("default_locale")
+    @field_validator("default_locale", "staff_locale")
     @classmethod
     def _locale(cls, value: str) -> str:
         if value not in ("uk", "ru", "en", "pl"):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import OPEN_CASE_STATUSES, CaseStatus, Channel, MessageDirection
+from bot.outbox.store import enqueue
 from bot.services.clients import get_or_create_client
 from bot.services.routing import route_case
 from bot.storage.models import AuditEntry, Case, CaseMessage, Client, Partner
@@ -108,6 +109,14 @@ def create_case(
                     "urgent": request.urgent,
                 },
             )
+        )
+        # The card for the partner's queue goes out with the case, or not at all.
+        enqueue(
+            session,
+            "case_card",
+            f"partner:{route.partner.slug}",
+            {"reference": case.reference},
+            dedupe_key=f"card:{case.reference}:new",
         )
         return CreatedCase(
             case.reference,

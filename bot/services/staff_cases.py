@@ -7,7 +7,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import CaseStatus
-from bot.storage.models import AuditEntry, Case, StaffMember
+from bot.outbox.store import enqueue
+from bot.storage.models import AuditEntry, Case, Partner, StaffMember
 from bot.storage.types import utcnow
 
 
@@ -28,6 +29,17 @@ def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
         ).rowcount  # type: ignore[attr-defined]  # DML results are CursorResults
         if taken != 1:
             return False
+        partner_slug = session.scalars(
+            select(Partner.slug).where(Partner.id == staff.partner_id)
+        ).one()
+        # The queue card shows who took it: an edit of the same message, via the outbox.
+        enqueue(
+            session,
+            "case_card",
+            f"partner:{partner_slug}",
+            {"reference": reference},
+            dedupe_key=f"card:{reference}:claimed",
+        )
         session.add(
             AuditEntry(
                 actor=f"staff:{staff.id}",

@@ -74,6 +74,9 @@ class Partner(Timestamped, Base):
     contact: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(String(300))
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # sha256 of the one-time code `razem partner link` printed, and when it expires.
+    link_code_hash: Mapped[str | None] = mapped_column(String(64))
+    link_code_expires_at: Mapped[datetime | None]
     seed_checksum: Mapped[str | None] = mapped_column(String(64))
 
     staff: Mapped[list[StaffMember]] = relationship(back_populates="partner")
@@ -147,6 +150,8 @@ class Case(Base):
     routing_reason: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[int | None] = mapped_column(Integer)
     telegram_topic_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The card in the partner group's queue: edited, never posted twice.
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

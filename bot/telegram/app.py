@@ -7,6 +7,7 @@ telegram-bot-api server, or the tests' fake server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, Update
@@ -27,9 +28,11 @@ from bot.errors import ConfigError
 from bot.flows import events as e
 from bot.flows.actions import Reply
 from bot.i18n import LOCALES, translator
+from bot.outbox.dispatcher import OutboxDispatcher
 from bot.runtime import Conversations
 from bot.settings import Settings
 from bot.telegram.render import messages
+from bot.telegram.staff import TelegramSender, on_link, on_take
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "cases", "language", "mydata", "forget", "emergency")
@@ -37,6 +40,8 @@ PRIVATE = filters.ChatType.PRIVATE
 
 
 def build_application(settings: Settings, conversations: Conversations) -> Application:  # type: ignore[type-arg]
+    """The bot: people in private chats, partner staff in their groups, and the outbox
+    dispatcher delivering queue cards while the bot runs."""
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN: not set (create a bot with @BotFather and paste its token)"
@@ -49,10 +54,15 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
         # Telegram's limits (30 messages/s, 1/s per chat, 20/min per group), and a 429
         # is retried after its retry_after.
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(_set_commands)
+        .post_init(_start)
+        .post_stop(_stop)
         .build()
     )
     application.bot_data["conversations"] = conversations
+    application.bot_data["session_factory"] = conversations.factory
+    application.bot_data["staff_locale"] = settings.staff_locale
+    application.add_handler(CommandHandler("link", on_link, filters=~PRIVATE))
+    application.add_handler(CallbackQueryHandler(on_take, pattern=r"^take:"))
     application.add_handler(CommandHandler([*COMMANDS, "menu"], _on_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, _on_command))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, _on_text))
@@ -61,6 +71,22 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
     application.add_handler(MessageHandler(PRIVATE & media, _on_media))
     application.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, _on_unsupported))
     return application
+
+
+async def _start(application: Application) -> None:  # type: ignore[type-arg]
+    await _set_commands(application)
+    stop = application.bot_data["outbox_stop"] = asyncio.Event()
+    sender = TelegramSender(application.bot, application.bot_data["session_factory"],
+                            application.bot_data["staff_locale"])  # fmt: skip
+    dispatcher = OutboxDispatcher(application.bot_data["session_factory"], sender)
+    application.bot_data["outbox_task"] = asyncio.create_task(dispatcher.run(stop))
+
+
+async def _stop(application: Application) -> None:  # type: ignore[type-arg]
+    stop: asyncio.Event | None = application.bot_data.get("outbox_stop")
+    if stop is not None:
+        stop.set()
+        await application.bot_data["outbox_task"]
 
 
 async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -125,7 +151,7 @@ async def _on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    if query is None or update.effective_chat is None:
+    if query is None or update.effective_chat is None or update.effective_chat.type != "private":
         return
     await query.answer()  # stops the button's spinner at once
     event = e.Button(query.data or "", _language(update))

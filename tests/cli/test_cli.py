@@ -138,6 +138,9 @@ def test_upgrade_seed_seed_on_postgres_leaves_each_row_once(empty_postgres_url: 
     assert len(slugs) == len(set(slugs)) >= 15
 
     down = razem("db", "downgrade", "-1", env=env)
+    assert down.returncode == 0 and "database at revision 0001" in down.stdout
+    assert "head is" in razem("db", "current", env=env).stdout
+    down = razem("db", "downgrade", "base", env=env)
     assert down.returncode == 0 and "base (empty)" in down.stdout
     assert "empty" in razem("db", "current", env=env).stdout
 

@@ -58,6 +58,7 @@ class FakeBotApi:
         *,
         language_code: str | None = "uk",
         user_id: int | None = None,
+        chat_type: str = "private",
     ) -> int:
         user = {
             "id": user_id or chat_id,
@@ -74,7 +75,7 @@ class FakeBotApi:
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "text": text,
-            "chat": {"id": chat_id, "type": "private", "first_name": "Olena"},
+            "chat": {"id": chat_id, "type": chat_type, "first_name": "Olena"},
             "from": user,
         }
         if entities:
@@ -88,6 +89,7 @@ class FakeBotApi:
         *,
         language_code: str | None = "uk",
         user_id: int | None = None,
+        chat_type: str = "private",
     ) -> int:
         user = {
             "id": user_id or chat_id,
@@ -99,7 +101,7 @@ class FakeBotApi:
             "message_id": 1,
             "date": int(time.time()),
             "text": "…",
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": {"id": chat_id, "type": chat_type},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Razem"},
         }
         return self.inject(
@@ -202,7 +204,15 @@ class FakeBotApi:
             return self._get_updates(
                 int(params.get("offset", 0) or 0), float(params.get("timeout", 0) or 0)
             )
-        if method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText", "copyMessage"):
+        if method == "editMessageText":
+            chat = {"id": int(params.get("chat_id", 0)), "type": "supergroup"}
+            return {
+                "message_id": int(params.get("message_id", 0)),
+                "date": now,
+                "chat": chat,
+                "text": params.get("text", ""),
+            }
+        if method in ("sendMessage", "sendPhoto", "sendDocument", "copyMessage"):
             chat = {"id": int(params.get("chat_id", 0)), "type": "private"}
             return {
                 "message_id": next(self._message_ids),

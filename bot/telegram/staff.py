@@ -1,0 +1,177 @@
+"""The staff side on Telegram: partner groups, queue cards, Take.
+
+Cards are pseudonymous: reference, category, language, city and the person's own
+words (escaped) — never their name, @username or Telegram id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ContextTypes
+
+from bot.domain import CaseStatus
+from bot.i18n import translator
+from bot.outbox.dispatcher import Dead, Delivered, Outcome, Outgoing, RetryLater
+from bot.services import partners
+from bot.services.staff_cases import claim_case
+from bot.storage.models import AuditEntry, Case, Partner, StaffMember
+from bot.telegram.render import MAX_TEXT
+
+log = logging.getLogger(__name__)
+PARTNER_PREFIX = "partner:"
+WORDS_SHOWN = 1500
+
+
+def outcome_of(error: TelegramError) -> Outcome:
+    """The one place that turns Telegram errors into delivery outcomes."""
+    if isinstance(error, RetryAfter):
+        seconds = error.retry_after
+        return RetryLater(
+            float(seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds), "429"
+        )
+    if isinstance(error, TimedOut | NetworkError) and not isinstance(error, BadRequest):
+        return RetryLater(None, str(error))
+    if isinstance(error, Forbidden):
+        return Dead(f"forbidden: {error}")
+    return Dead(f"bad request: {error}")
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot, factory: sessionmaker[Session], staff_locale: str) -> None:
+        self.bot = bot
+        self.factory = factory
+        self.staff_locale = staff_locale
+
+    async def send(self, message: Outgoing) -> Outcome:
+        if message.kind != "case_card":
+            return Dead(f"unknown kind {message.kind}")
+        card = await asyncio.to_thread(self._card, message)
+        if card is None:
+            return RetryLater(300, "the partner's group is not linked yet")
+        chat_id, text, markup, existing = card
+        try:
+            if existing:
+                try:
+                    await self.bot.edit_message_text(
+                        text, chat_id, existing, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
+                except BadRequest as error:
+                    if "not modified" not in str(error).lower():
+                        raise
+                return Delivered(str(existing))
+            sent = await self.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except TelegramError as error:
+            return outcome_of(error)
+        await asyncio.to_thread(self._remember_card, message.payload["reference"], sent.message_id)
+        return Delivered(str(sent.message_id))
+
+    def _card(
+        self, message: Outgoing
+    ) -> tuple[int, str, InlineKeyboardMarkup | None, int | None] | None:
+        slug = message.chat.removeprefix(PARTNER_PREFIX)
+        with self.factory() as session:
+            partner = session.scalars(select(Partner).where(Partner.slug == slug)).first()
+            case = session.scalars(
+                select(Case).where(Case.reference == message.payload["reference"])
+            ).first()
+            if partner is None or partner.telegram_chat_id is None or case is None:
+                return None
+            assignee = session.get(StaffMember, case.assignee_id) if case.assignee_id else None
+            t = translator(self.staff_locale)
+            kind = f"{case.category} / {case.subcategory or '-'}"
+            head = f"{case.reference} · {kind} · {case.language} · {case.city}"
+            lines = [("‼️ " + t._("URGENT") + " · " if case.urgent else "") + head]
+            words = (case.summary or "").strip()
+            if words:
+                lines += [
+                    "",
+                    "«"
+                    + html.escape(words[:WORDS_SHOWN])
+                    + ("…" if len(words) > WORDS_SHOWN else "")
+                    + "»",
+                ]
+            if case.status == CaseStatus.CLAIMED and assignee is not None:
+                lines += ["", t._("Taken by {name}", name=html.escape(assignee.display_name))]
+            elif case.status == CaseStatus.NEW:
+                lines += ["", t._("Waiting for someone to take it")]
+            else:
+                lines += ["", case.status.value]
+            markup = None
+            if case.status == CaseStatus.NEW:
+                markup = InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(t._("Take"), callback_data=f"take:{case.reference}")]]
+                )
+            return (
+                partner.telegram_chat_id,
+                "\n".join(lines)[:MAX_TEXT],
+                markup,
+                case.card_message_id,
+            )
+
+    def _remember_card(self, reference: str, message_id: int) -> None:
+        with self.factory.begin() as session:
+            case = session.scalars(select(Case).where(Case.reference == reference)).one()
+            case.card_message_id = message_id
+
+
+async def on_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/link CODE` posted in a partner's staff group binds it."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or chat.type == "private":
+        return
+    factory = context.application.bot_data["session_factory"]
+    t = translator(context.application.bot_data["staff_locale"])
+    code = (context.args or [""])[0]
+    slug = await asyncio.to_thread(partners.link_group, factory, code, chat.id) if code else None
+    if slug is None:
+        await message.reply_text(
+            t._("This code is not valid or has expired. Ask a coordinator for a new one.")
+        )
+        return
+    await message.reply_text(t._("This group is now the queue of {partner}.", partner=slug))
+
+
+async def on_take(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None or query.from_user is None:
+        return
+    factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
+    t = translator(context.application.bot_data["staff_locale"])
+    reference = (query.data or "").removeprefix("take:")
+    staff = await asyncio.to_thread(partners.staff_for, factory, chat.id, query.from_user.id)
+    if staff is None:
+        await asyncio.to_thread(_audit_refusal, factory, chat.id, query.from_user.id, reference)
+        await query.answer(
+            t._("Only registered staff of this organisation can take cases."), show_alert=True
+        )
+        return
+    if await asyncio.to_thread(claim_case, factory, reference, staff.id):
+        await query.answer(t._("You took {reference}.", reference=reference))
+    else:
+        await query.answer(t._("Someone else already took this case."), show_alert=True)
+
+
+def _audit_refusal(
+    factory: sessionmaker[Session], chat_id: int, user_id: int, reference: str
+) -> None:
+    with factory.begin() as session:
+        session.add(
+            AuditEntry(
+                actor=f"telegram-user:{user_id}",
+                action="take_refused",
+                entity_type="case",
+                entity_id=reference[:80],
+                before=None,
+                after={"chat": chat_id},
+            )
+        )

@@ -1,0 +1,155 @@
+"""Partner staff on Telegram: link a group, the case card arrives via the outbox, Take."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.i18n import translator
+from bot.storage.db import create_engine_for, make_session_factory
+from bot.storage.models import AuditEntry, Case, OutboxMessage
+from tests.cli.test_cli import razem
+from tests.support.fake_bot_api import FakeBotApi
+from tests.telegram.test_bot_end_to_end import LEGAL, last_buttons, step
+
+GROUP = -1001234
+ANNA, OKSANA, STRANGER = 501, 502, 999
+
+
+def link_homo_faber(api: FakeBotApi, env: dict[str, str]) -> None:
+    printed = razem("partner", "link", "homo-faber", env=env)
+    assert printed.returncode == 0, printed.stderr
+    code = re.search(r"/link (\w+)", printed.stdout).group(1)  # type: ignore[union-attr]
+    for name, user in (("Anna", ANNA), ("Oksana", OKSANA)):
+        added = razem(
+            "staff", "add", "homo-faber", "--name", name, "--telegram-id", str(user), env=env
+        )
+        assert added.returncode == 0, added.stderr
+    api.text(GROUP, "/link WRONGCODE", chat_type="supergroup", user_id=ANNA)
+    refused = api.wait_sent(GROUP, 1)
+    assert (
+        "not valid" in refused[-1]["text"]
+        or translator("pl")._(
+            "This code is not valid or has expired. Ask a coordinator for a new one."
+        )
+        == refused[-1]["text"]
+    )
+    api.text(GROUP, f"/link {code}", chat_type="supergroup", user_id=ANNA)
+    linked = api.wait_sent(GROUP, 2)
+    assert linked[-1]["text"] == translator("pl")._(
+        "This group is now the queue of {partner}.", partner="homo-faber"
+    )
+
+
+def create_case(api: FakeBotApi, chat: int) -> None:
+    step(api, chat, text="/start")
+    step(api, chat, press="lang:uk")
+    step(api, chat, press="consent:yes")
+    step(api, chat, text=LEGAL["uk"] + " <script>alert(1)</script>")
+    step(api, chat, press="helped:no" if "helped:no" in last_buttons(api, chat) else "confirm:yes")
+    step(api, chat, press="city:Lublin")
+    step(api, chat, press="details:skip")
+
+
+def case_row(env: dict[str, str]) -> Case:
+    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
+    with make_session_factory(engine)() as session:
+        case = session.scalars(select(Case)).one()
+    engine.dispose()
+    return case
+
+
+def test_a_new_case_card_reaches_the_group_and_exactly_one_take_wins(
+    bot: tuple[FakeBotApi, dict[str, str]],
+) -> None:
+    api, env = bot
+    link_homo_faber(api, env)
+    create_case(api, 7001)
+    api.wait_for(
+        lambda: any("L-1001" in m.get("text", "") for m in api.sent(chat_id=GROUP)), timeout=20
+    )
+    card = next(m for m in api.sent(chat_id=GROUP) if "L-1001" in m.get("text", ""))
+    assert "legal / legal_work · uk · Lublin" in card["text"]
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in card["text"] and "<script>" not in card["text"]
+    )
+    assert "7001" not in card["text"] and "Olena" not in card["text"]  # pseudonymous
+    assert card["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "take:L-1001"
+
+    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=STRANGER)
+    api.wait_for(lambda: bool(_answers(api)))
+    refusal = _answers(api)[-1]
+    assert refusal["text"] == translator("pl")._(
+        "Only registered staff of this organisation can take cases."
+    )
+    assert case_row(env).status.value == "new"
+
+    presses = [threading.Thread(target=api.press, args=(GROUP, "take:L-1001"),
+                                kwargs={"chat_type": "supergroup", "user_id": user}) for user in (ANNA, OKSANA)]  # fmt: skip
+    for press in presses:
+        press.start()
+    for press in presses:
+        press.join()
+    api.wait_for(lambda: len(_answers(api)) >= 3)
+    api.wait_for(lambda: bool(api.sent("editMessageText", GROUP)), timeout=20)
+    case = case_row(env)
+    assert case.status.value == "claimed" and case.card_message_id is not None
+    edited = api.sent("editMessageText", GROUP)[-1]
+    taker = "Anna" if case.assignee_id == 1 else "Oksana"
+    assert f"{translator('pl')._('Taken by {name}', name=taker)}" in edited["text"]
+    assert str(edited["message_id"]) == str(case.card_message_id)
+    assert not edited.get("reply_markup")  # no Take button any more
+    answers = [a["text"] for a in _answers(api)][-2:]
+    assert sorted(answers) == sorted([translator("pl")._("You took {reference}.", reference="L-1001"),
+                                      translator("pl")._("Someone else already took this case.")])  # fmt: skip
+    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
+    with make_session_factory(engine)() as session:
+        actions = set(session.scalars(select(AuditEntry.action)))
+    engine.dispose()
+    assert {"group_linked", "take_refused", "case_claimed"} <= actions
+
+
+def test_a_card_for_an_unlinked_group_waits_and_an_outage_loses_nothing(
+    bot: tuple[FakeBotApi, dict[str, str]], tmp_path: Path
+) -> None:
+    api, env = bot
+    create_case(api, 7002)  # homo-faber has no group yet: the card waits in the outbox
+    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
+    factory = make_session_factory(engine)
+    try:
+        api.wait_for(
+            lambda: _outbox(factory) and _outbox(factory)[0][1] is not None, timeout=20
+        )  # tried once
+    except AssertionError:
+        raise AssertionError(
+            f"outbox: {_outbox(factory)}; calls: {[c.method for c in api.calls][-10:]}"
+        ) from None
+    assert _outbox(factory)[0][0] == "pending"
+    link_homo_faber(api, env)
+    api.fail_next("sendMessage", 502)  # Telegram has an outage when the card is retried
+    api.fail_next("sendMessage", 500)
+    with factory.begin() as session:  # don't wait the 5 minutes for the test
+        for row in session.scalars(select(OutboxMessage)):
+            row.next_attempt_at = row.created_at
+    api.wait_for(lambda: _outbox(factory)[0][0] == "sent", timeout=40)
+    cards = [m for m in api.sent(chat_id=GROUP) if "L-1001" in m.get("text", "")]
+    assert len(cards) == 1  # delivered once, after the outage, not duplicated
+    engine.dispose()
+
+
+def _outbox(factory) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        return [
+            (r.status.value, r.last_error)
+            for r in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        ]
+
+
+def _answers(api: FakeBotApi) -> list[dict]:
+    """Answers to button presses that said something (not the silent private-chat ones)."""
+    return [
+        c.params for c in api.calls if c.method == "answerCallbackQuery" and c.params.get("text")
+    ]
