@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import CaseStatus, MessageDirection
-from bot.storage.models import Case, CaseMessage
+from bot.outbox.store import enqueue
+from bot.storage.models import Case, CaseMessage, Partner
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -32,4 +33,18 @@ def add_client_message(
                 media_ref=media_reference,
             )
         )
+        partner = session.get(Partner, case.partner_id)
+        if partner is not None:
+            # To the case's topic in the partner's group.
+            enqueue(
+                session,
+                "to_topic",
+                f"partner:{partner.slug}",
+                {
+                    "reference": reference,
+                    "text": text,
+                    "media_kind": media_kind,
+                    "media_reference": media_reference,
+                },
+            )
         return True

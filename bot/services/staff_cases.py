@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import CaseStatus
+from bot.domain import CaseStatus, MessageDirection
 from bot.outbox.store import enqueue
-from bot.storage.models import AuditEntry, Case, Partner, StaffMember
+from bot.storage.models import AuditEntry, Case, CaseMessage, Client, Partner, StaffMember
 from bot.storage.types import utcnow
 
 
@@ -40,6 +40,14 @@ def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
             {"reference": reference},
             dedupe_key=f"card:{reference}:claimed",
         )
+        # Then a topic for the case in the group, with the history so far.
+        enqueue(
+            session,
+            "case_topic",
+            f"partner:{partner_slug}",
+            {"reference": reference},
+            dedupe_key=f"topic:{reference}",
+        )
         session.add(
             AuditEntry(
                 actor=f"staff:{staff.id}",
@@ -57,3 +65,65 @@ def case_status(factory: sessionmaker[Session], reference: str) -> str | None:
     with factory() as session:
         status = session.scalars(select(Case.status).where(Case.reference == reference)).first()
         return status.value if status else None
+
+
+def case_in_topic(factory: sessionmaker[Session], chat_id: int, topic_id: int) -> str | None:
+    """The reference of the case whose topic this is, in this partner's group."""
+    with factory() as session:
+        return session.scalars(
+            select(Case.reference)
+            .join(Partner, Partner.id == Case.partner_id)
+            .where(Partner.telegram_chat_id == chat_id, Case.telegram_topic_id == topic_id)
+        ).first()
+
+
+def staff_message(
+    factory: sessionmaker[Session],
+    reference: str,
+    staff_id: int,
+    text: str | None,
+    *,
+    note: bool = False,
+    media_kind: str | None = None,
+    media_reference: str | None = None,
+) -> bool:
+    """Store what staff wrote on a case; unless it is an internal note, queue it for the
+    person (signed with the organisation's name, never the staff member's account)."""
+    with factory.begin() as session:
+        case = session.scalars(select(Case).where(Case.reference == reference)).first()
+        staff = session.get(StaffMember, staff_id)
+        if case is None or staff is None or staff.partner_id != case.partner_id:
+            return False
+        direction = MessageDirection.NOTE if note else MessageDirection.TO_CLIENT
+        session.add(
+            CaseMessage(
+                case_id=case.id,
+                direction=direction,
+                author_staff_id=staff.id,
+                text=(text or "")[:4000] or None,
+                media_kind=media_kind,
+                media_ref=media_reference,
+            )
+        )
+        if note:
+            return True
+        if case.client_id is None or case.status not in (CaseStatus.CLAIMED,):
+            return False
+        client = session.get(Client, case.client_id)
+        partner = session.get(Partner, case.partner_id)
+        if client is None or partner is None:
+            return False
+        name = partner.name_en if client.language == "en" else partner.name_pl
+        enqueue(
+            session,
+            "to_client",
+            client.chat_id,
+            {
+                "reference": reference,
+                "partner": name,
+                "text": text,
+                "media_kind": media_kind,
+                "media_reference": media_reference,
+            },
+        )
+        return True

@@ -32,7 +32,7 @@ from bot.outbox.dispatcher import OutboxDispatcher
 from bot.runtime import Conversations
 from bot.settings import Settings
 from bot.telegram.render import messages
-from bot.telegram.staff import TelegramSender, on_link, on_take
+from bot.telegram.staff import TelegramSender, on_link, on_take, on_topic_message
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "cases", "language", "mydata", "forget", "emergency")
@@ -63,6 +63,9 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
     application.bot_data["staff_locale"] = settings.staff_locale
     application.add_handler(CommandHandler("link", on_link, filters=~PRIVATE))
     application.add_handler(CallbackQueryHandler(on_take, pattern=r"^take:"))
+    application.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.IS_TOPIC_MESSAGE, on_topic_message)
+    )
     application.add_handler(CommandHandler([*COMMANDS, "menu"], _on_command, filters=PRIVATE))
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, _on_command))
     application.add_handler(MessageHandler(PRIVATE & filters.TEXT, _on_text))

@@ -17,13 +17,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.domain import CaseStatus
+from bot.domain import CaseStatus, MessageDirection
 from bot.i18n import translator
 from bot.outbox.dispatcher import Dead, Delivered, Outcome, Outgoing, RetryLater
+from bot.outbox.store import enqueue
 from bot.services import partners
-from bot.services.staff_cases import claim_case
-from bot.storage.models import AuditEntry, Case, Partner, StaffMember
-from bot.telegram.render import MAX_TEXT
+from bot.services.staff_cases import case_in_topic, claim_case, staff_message
+from bot.storage.models import AuditEntry, Case, Client, Partner, StaffMember
+from bot.telegram.render import MAX_TEXT, split
 
 log = logging.getLogger(__name__)
 PARTNER_PREFIX = "partner:"
@@ -51,6 +52,17 @@ class TelegramSender:
         self.staff_locale = staff_locale
 
     async def send(self, message: Outgoing) -> Outcome:
+        try:
+            if message.kind == "case_topic":
+                return await self._topic(message)
+            if message.kind == "to_topic":
+                return await self._to_topic(message)
+            if message.kind == "to_client":
+                return await self._to_client(message)
+        except TelegramError as error:
+            return outcome_of(error)
+        if message.kind == "notice":
+            return await self._notice(message)
         if message.kind != "case_card":
             return Dead(f"unknown kind {message.kind}")
         card = await asyncio.to_thread(self._card, message)
@@ -118,6 +130,154 @@ class TelegramSender:
                 case.card_message_id,
             )
 
+    async def _topic(self, message: Outgoing) -> Outcome:
+        """Create the case's forum topic (once) and post the history into it."""
+        found = await asyncio.to_thread(self._case_view, message)
+        if found is None:
+            return RetryLater(300, "the partner's group is not linked yet")
+        chat_id, case, history = found
+        topic_id = case.telegram_topic_id
+        if topic_id is None:
+            name = f"{case.reference} · {case.category} · {case.language} · {case.city}"
+            topic = await self.bot.create_forum_topic(chat_id, name[:128])
+            topic_id = topic.message_thread_id
+            await asyncio.to_thread(self._remember_topic, case.reference, topic_id)
+        t = translator(self.staff_locale)
+        text = (
+            t._("Case {reference}: history", reference=case.reference)
+            + "\n\n"
+            + "\n\n".join(history)
+        )
+        for piece in split(text):
+            await self.bot.send_message(
+                chat_id, piece, parse_mode=ParseMode.HTML, message_thread_id=topic_id
+            )
+        return Delivered(str(topic_id))
+
+    async def _to_topic(self, message: Outgoing) -> Outcome:
+        found = await asyncio.to_thread(self._case_view, message)
+        if found is None:
+            return RetryLater(300, "the partner's group is not linked yet")
+        chat_id, case, _ = found
+        if case.telegram_topic_id is None:
+            return RetryLater(30, "the case's topic is not created yet")
+        payload = message.payload
+        text = "👤 " + html.escape(payload.get("text") or "")
+        kind, reference = payload.get("media_kind"), payload.get("media_reference")
+        sent = await self._send_any(chat_id, text, kind, reference, case.telegram_topic_id)
+        return Delivered(str(sent))
+
+    async def _to_client(self, message: Outgoing) -> Outcome:
+        payload = message.payload
+        language = await asyncio.to_thread(self._client_language, message.chat)
+        t = translator(language)
+        header = t._("{partner} writes:", partner=payload.get("partner", ""))
+        text = html.escape(header) + "\n" + html.escape(payload.get("text") or "")
+        try:
+            sent = await self._send_any(
+                int(message.chat),
+                text,
+                payload.get("media_kind"),
+                payload.get("media_reference"),
+                None,
+            )
+        except Forbidden:
+            await asyncio.to_thread(self._person_unreachable, payload["reference"])
+            return Dead("the person blocked the bot")
+        return Delivered(str(sent))
+
+    async def _send_any(
+        self, chat_id: int, text: str, kind: str | None, reference: str | None, topic: int | None
+    ) -> int:
+        if kind == "photo" and reference:
+            sent = await self.bot.send_photo(
+                chat_id,
+                reference,
+                caption=text[:1024],
+                parse_mode=ParseMode.HTML,
+                message_thread_id=topic,
+            )
+        elif kind in ("document", "voice") and reference:
+            sent = await self.bot.send_document(
+                chat_id,
+                reference,
+                caption=text[:1024],
+                parse_mode=ParseMode.HTML,
+                message_thread_id=topic,
+            )
+        else:
+            if kind == "location" and reference:
+                text += f"\n📍 {html.escape(reference)}"
+            pieces = split(text)
+            for piece in pieces[:-1]:
+                await self.bot.send_message(
+                    chat_id, piece, parse_mode=ParseMode.HTML, message_thread_id=topic
+                )
+            sent = await self.bot.send_message(
+                chat_id, pieces[-1], parse_mode=ParseMode.HTML, message_thread_id=topic
+            )
+        return sent.message_id
+
+    def _case_view(self, message: Outgoing) -> tuple[int, Case, list[str]] | None:
+        slug = message.chat.removeprefix(PARTNER_PREFIX)
+        with self.factory() as session:
+            partner = session.scalars(select(Partner).where(Partner.slug == slug)).first()
+            case = session.scalars(
+                select(Case).where(Case.reference == message.payload["reference"])
+            ).first()
+            if partner is None or partner.telegram_chat_id is None or case is None:
+                return None
+            history = [
+                ("👤 " if m.direction == MessageDirection.FROM_CLIENT else "🏢 ")
+                + html.escape(m.text or "")
+                + (f" [{m.media_kind}]" if m.media_kind else "")
+                for m in case.messages
+                if m.direction != MessageDirection.NOTE
+            ]
+            session.expunge(case)
+            return partner.telegram_chat_id, case, history
+
+    def _remember_topic(self, reference: str, topic_id: int) -> None:
+        with self.factory.begin() as session:
+            session.scalars(
+                select(Case).where(Case.reference == reference)
+            ).one().telegram_topic_id = topic_id
+
+    def _client_language(self, chat: str) -> str:
+        with self.factory() as session:
+            client = session.scalars(select(Client).where(Client.chat_id == chat)).first()
+            return client.language if client else "en"
+
+    def _person_unreachable(self, reference: str) -> None:
+        """Staff see a notice in the topic instead of silent delivery failures."""
+        with self.factory.begin() as session:
+            case = session.scalars(select(Case).where(Case.reference == reference)).first()
+            if case is None:
+                return
+            partner = session.get(Partner, case.partner_id)
+            if partner is not None:
+                enqueue(
+                    session,
+                    "notice",
+                    f"partner:{partner.slug}",
+                    {"reference": reference, "notice": "blocked"},
+                    dedupe_key=f"blocked:{reference}:{case.id}",
+                )
+
+    async def _notice(self, message: Outgoing) -> Outcome:
+        found = await asyncio.to_thread(self._case_view, message)
+        if found is None or found[1].telegram_topic_id is None:
+            return Dead("no topic for the notice")
+        t = translator(self.staff_locale)
+        text = t._("The person has blocked the bot. Your messages no longer reach them.")
+        try:
+            sent = await self.bot.send_message(
+                found[0], text, message_thread_id=found[1].telegram_topic_id
+            )
+        except TelegramError as error:
+            return outcome_of(error)
+        return Delivered(str(sent.message_id))
+
     def _remember_card(self, reference: str, message_id: int) -> None:
         with self.factory.begin() as session:
             case = session.scalars(select(Case).where(Case.reference == reference)).one()
@@ -175,3 +335,31 @@ def _audit_refusal(
                 after={"chat": chat_id},
             )
         )
+
+
+async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What staff write in a case's topic goes to the person; `/note …` stays internal."""
+    message, chat = update.effective_message, update.effective_chat
+    if (
+        message is None
+        or chat is None
+        or message.from_user is None
+        or message.message_thread_id is None
+    ):
+        return
+    factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
+    reference = await asyncio.to_thread(case_in_topic, factory, chat.id, message.message_thread_id)
+    staff = await asyncio.to_thread(partners.staff_for, factory, chat.id, message.from_user.id)
+    if reference is None or staff is None:
+        return  # not a case topic, or not staff: nothing is relayed
+    text = message.text or message.caption or ""
+    note = text.startswith("/note")
+    if note:
+        text = text.removeprefix("/note").strip()
+    kind, media = None, None
+    if message.photo:
+        kind, media = "photo", message.photo[-1].file_id
+    elif message.document:
+        kind, media = "document", message.document.file_id
+    await asyncio.to_thread(staff_message, factory, reference, staff.id, text or None, note=note,
+                            media_kind=kind, media_reference=media)  # fmt: skip

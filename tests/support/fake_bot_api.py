@@ -142,6 +142,24 @@ class FakeBotApi:
                         "is_animated": False, "is_video": False},
         })  # fmt: skip
 
+    def topic_text(self, chat_id: int, topic_id: int, text: str, *, user_id: int) -> int:
+        """A staff member writes in a forum topic of a partner group."""
+        user = {"id": user_id, "is_bot": False, "first_name": "Staff"}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Queue", "is_forum": True},
+            "from": user,
+            "message_thread_id": topic_id,
+            "is_topic_message": True,
+        }
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        return self.inject("message", message)
+
     def fail_next(self, method: str, status: int, retry_after: int | None = None) -> None:
         self.failures.append((method, status, retry_after))
 

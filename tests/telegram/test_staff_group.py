@@ -153,3 +153,78 @@ def _answers(api: FakeBotApi) -> list[dict]:
     return [
         c.params for c in api.calls if c.method == "answerCallbackQuery" and c.params.get("text")
     ]
+
+
+def test_after_take_a_topic_carries_the_conversation_both_ways(
+    bot: tuple[FakeBotApi, dict[str, str]],
+) -> None:
+    api, env = bot
+    link_homo_faber(api, env)
+    create_case(api, 7003)
+    api.wait_for(
+        lambda: any("take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)),
+        timeout=20,
+    )
+    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=ANNA)
+    api.wait_for(lambda: bool(api.sent("createForumTopic")), timeout=20)
+    topic_call = api.sent("createForumTopic")[0]
+    assert (
+        topic_call["name"].startswith("L-1001 · legal · uk · Lublin")
+        and "Olena" not in topic_call["name"]
+    )
+    api.wait_for(lambda: case_row(env).telegram_topic_id is not None, timeout=20)
+    topic = case_row(env).telegram_topic_id
+
+    def in_topic() -> list[dict]:
+        return [m for m in api.sent(chat_id=GROUP) if str(m.get("message_thread_id")) == str(topic)]
+
+    api.wait_for(lambda: bool(in_topic()), timeout=20)
+    history = in_topic()[0]["text"]
+    assert history.startswith(translator("pl")._("Case {reference}: history", reference="L-1001"))
+    assert "&lt;script&gt;" in history
+
+    # The person writes: it goes to the topic, and the bot does not answer in staff's place.
+    before = len(api.sent(chat_id=7003))
+    api.text(7003, "Я надішлю договір завтра")
+    api.wait_for(
+        lambda: any("Я надішлю договір завтра" in m.get("text", "") for m in in_topic()), timeout=20
+    )
+    assert len(api.sent(chat_id=7003)) == before
+
+    # Staff answer in the topic: the person gets it signed by the organisation.
+    api.topic_text(
+        GROUP, topic, "Добрий день! Візьміть, будь ласка, паспорт і договір.", user_id=ANNA
+    )
+    api.wait_for(lambda: len(api.sent(chat_id=7003)) > before, timeout=20)
+    relayed = api.sent(chat_id=7003)[-1]["text"]
+    assert relayed.startswith(
+        translator("uk")._("{partner} writes:", partner="Stowarzyszenie Homo Faber")
+    )
+    assert "паспорт і договір" in relayed and "Anna" not in relayed
+
+    # An internal note stays in the group; a stranger's message in the topic is not relayed.
+    api.topic_text(GROUP, topic, "/note перевірити строки", user_id=ANNA)
+    api.topic_text(GROUP, topic, "spam from a stranger", user_id=STRANGER)
+    count = len(api.sent(chat_id=7003))
+    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
+    factory = make_session_factory(engine)
+    api.wait_for(lambda: _directions(factory).count("note") == 1, timeout=20)
+    api.wait_sent(7003, count)
+    assert len(api.sent(chat_id=7003)) == count
+    assert all("stranger" not in m.get("text", "") for m in api.sent(chat_id=7003))
+
+    # The person blocks the bot: staff get a notice in the topic, not silence.
+    api.fail_next("sendMessage", 403)
+    api.topic_text(GROUP, topic, "Ви тут?", user_id=ANNA)
+    notice = translator("pl")._(
+        "The person has blocked the bot. Your messages no longer reach them."
+    )
+    api.wait_for(lambda: any(m.get("text") == notice for m in in_topic()), timeout=30)
+    engine.dispose()
+
+
+def _directions(factory) -> list[str]:  # type: ignore[no-untyped-def]
+    from bot.storage.models import CaseMessage
+
+    with factory() as session:
+        return [d.value for d in session.scalars(select(CaseMessage.direction))]
