@@ -17,7 +17,7 @@ from bot.flows import actions as a
 from bot.flows import events as e
 from bot.flows.conversation import step
 from bot.flows.state import State, Step
-from bot.services import cases, clients, faq, relay
+from bot.services import cases, clients, faq, relay, staff_cases
 from bot.settings import Settings
 from bot.state.port import StateKey, StateStore
 from nlu.api import Engine
@@ -174,6 +174,9 @@ class Conversations:
                     action.media_reference,
                 )
                 return e.Relayed(reference)
+            case a.RateCase(reference=reference, rating=rating):
+                saved = await self._db(staff_cases.rate_case, f, chat_id, reference, rating)
+                return e.CaseRated(reference, saved)
         raise TypeError(f"unknown effect {action!r}")
 
     async def _language(self, channel: Channel, chat_id: str) -> str | None:

@@ -92,6 +92,12 @@ class RelayToStaff:
     media_reference: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RateCase:
+    reference: str
+    rating: int
+
+
 Effect = (
     SaveClient
     | ShowFaq
@@ -102,5 +108,6 @@ Effect = (
     | ShowMyData
     | EraseMe
     | RelayToStaff
+    | RateCase
 )
 Action = Reply | Effect

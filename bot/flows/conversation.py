@@ -23,6 +23,7 @@ from bot.flows.actions import (
     EraseMe,
     ListCases,
     ListFaq,
+    RateCase,
     RelayToStaff,
     Reply,
     SaveClient,
@@ -33,6 +34,7 @@ from bot.flows.events import (
     Button,
     CaseCancelled,
     CaseCreated,
+    CaseRated,
     CasesListed,
     Command,
     DataShown,
@@ -162,7 +164,7 @@ def _confirm_forget(t: Translator) -> Reply:
 # Buttons ---------------------------------------------------------------------------
 
 # Buttons valid in any step; the others only in the step that showed them.
-_GLOBAL = ("lang", "menu", "faq", "topic", "cancel")
+_GLOBAL = ("lang", "menu", "faq", "topic", "cancel", "rate")
 _EXPECTED = {
     Step.CONSENT: "consent",
     Step.CONFIRM_CATEGORY: "confirm",
@@ -190,6 +192,11 @@ def _button(state: State, event: Button) -> Result:
         return [ListFaq(value, state.locale or "en")], state
     if kind == "faq":
         return [ShowFaq(value, state.locale or "en")], state
+    if kind == "rate":
+        reference, _, stars = value.rpartition(":")
+        if not reference or not stars.isdigit():
+            return _prompt(state), state
+        return [RateCase(reference, int(stars))], state
     if kind == "cancel":
         state.step, state.pending = Step.CONFIRM_CANCEL, value
         return [
@@ -207,9 +214,9 @@ def _button(state: State, event: Button) -> Result:
             )
         ], state
     if kind == "cancelconfirm":
-        reference, state.pending, state.step = state.pending, None, Step.DESCRIBE
-        if value == "yes" and reference:
-            return [CancelCase(reference)], state
+        to_cancel, state.pending, state.step = state.pending, None, Step.DESCRIBE
+        if value == "yes" and to_cancel:
+            return [CancelCase(to_cancel)], state
         return [texts.ask_to_describe(t)], state
     if kind == "consent":
         return _consent(state, value == "yes")
@@ -715,6 +722,14 @@ def _relayed(state: State, event: Relayed, t: Translator) -> Result:
     return [], state
 
 
+def _rated(state: State, event: CaseRated, t: Translator) -> Result:
+    if not event.saved:
+        return [Reply(t._("This rating could not be saved."), rows=texts.menu_rows(t))], state
+    return [
+        Reply(t._("Thank you for your rating. It helps us improve."), rows=texts.menu_rows(t))
+    ], state
+
+
 # Each handler takes its own result type; the dispatch in `step` picks by type.
 _RESULTS: dict[type, Callable[..., Result]] = {
     FaqShown: _faq_shown,
@@ -726,4 +741,5 @@ _RESULTS: dict[type, Callable[..., Result]] = {
     DataShown: _data_shown,
     Erased: _erased,
     Relayed: _relayed,
+    CaseRated: _rated,
 }

@@ -120,6 +120,12 @@ class Relayed:
     reference: str
 
 
+@dataclass(frozen=True, slots=True)
+class CaseRated:
+    reference: str
+    saved: bool
+
+
 Event = (
     Command
     | Text
@@ -134,6 +140,7 @@ Event = (
     | DataShown
     | Erased
     | Relayed
+    | CaseRated
 )
 RESULT_TYPES = (
     FaqShown,
@@ -145,4 +152,5 @@ RESULT_TYPES = (
     DataShown,
     Erased,
     Relayed,
+    CaseRated,
 )

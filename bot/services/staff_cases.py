@@ -3,6 +3,8 @@ press Take at once, exactly one gets it (a conditional UPDATE, not read-then-wri
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -127,3 +129,169 @@ def staff_message(
             },
         )
         return True
+
+
+REOPEN_WINDOW_DAYS = 14
+
+
+def close_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> bool:
+    """Close a taken case of the staff member's partner; the person is told and asked to rate."""
+    with factory.begin() as session:
+        case, staff = _own_case(session, reference, staff_id)
+        if case is None or staff is None or case.status != CaseStatus.CLAIMED:
+            return False
+        case.status, case.closed_at = CaseStatus.CLOSED, utcnow()
+        _tell_client(session, case, "closed")
+        _refresh_card(session, case)
+        session.add(
+            AuditEntry(
+                actor=f"staff:{staff.id}",
+                action="case_closed",
+                entity_type="case",
+                entity_id=reference,
+                before={"status": "claimed"},
+                after={"status": "closed"},
+            )
+        )
+        return True
+
+
+def reopen_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> bool:
+    """Reopen a case closed less than 14 days ago, for the same partner."""
+    with factory.begin() as session:
+        case, staff = _own_case(session, reference, staff_id)
+        if (
+            case is None
+            or staff is None
+            or case.status != CaseStatus.CLOSED
+            or case.closed_at is None
+        ):
+            return False
+        if case.closed_at < utcnow() - timedelta(days=REOPEN_WINDOW_DAYS) or case.client_id is None:
+            return False
+        case.status, case.closed_at, case.assignee_id = CaseStatus.CLAIMED, None, staff.id
+        _tell_client(session, case, "reopened")
+        _refresh_card(session, case)
+        session.add(
+            AuditEntry(
+                actor=f"staff:{staff.id}",
+                action="case_reopened",
+                entity_type="case",
+                entity_id=reference,
+                before={"status": "closed"},
+                after={"status": "claimed"},
+            )
+        )
+        return True
+
+
+def transfer_case(
+    factory: sessionmaker[Session], reference: str, staff_id: int, to_slug: str, reason: str
+) -> str | None:
+    """Move an open case to another partner's queue with a reason; the new partner's name."""
+    with factory.begin() as session:
+        case, staff = _own_case(session, reference, staff_id)
+        target = session.scalars(select(Partner).where(Partner.slug == to_slug)).first()
+        if (
+            case is None
+            or staff is None
+            or case.status not in (CaseStatus.NEW, CaseStatus.CLAIMED)
+            or target is None
+            or not target.takes_cases
+            or target.id == case.partner_id
+        ):
+            return None
+        source = session.get(Partner, case.partner_id)
+        session.add(
+            CaseMessage(
+                case_id=case.id,
+                direction=MessageDirection.SYSTEM,
+                author_staff_id=staff.id,
+                text=f"transferred from {source.slug if source else '?'}: {reason[:500]}",
+            )
+        )
+        case.partner_id, case.status, case.assignee_id = target.id, CaseStatus.NEW, None
+        case.claimed_at = case.telegram_topic_id = case.card_message_id = None
+        case.routing_reason = f"transferred by staff {staff.id}: {reason[:500]}"
+        enqueue(
+            session,
+            "case_card",
+            f"partner:{target.slug}",
+            {"reference": reference},
+            dedupe_key=f"card:{reference}:to:{target.slug}:{utcnow().timestamp()}",
+        )
+        _tell_client(session, case, "transferred", partner=target)
+        session.add(
+            AuditEntry(
+                actor=f"staff:{staff.id}",
+                action="case_transferred",
+                entity_type="case",
+                entity_id=reference,
+                before={"partner": source.slug if source else None},
+                after={"partner": target.slug, "reason": reason[:500]},
+            )
+        )
+        return target.name_pl
+
+
+def rate_case(
+    factory: sessionmaker[Session], client_chat: str, reference: str, rating: int
+) -> bool:
+    """The person rates their own closed case, 1 to 5."""
+    if not 1 <= rating <= 5:
+        return False
+    with factory.begin() as session:
+        case = session.scalars(
+            select(Case)
+            .join(Client, Client.id == Case.client_id)
+            .where(
+                Case.reference == reference,
+                Client.chat_id == client_chat,
+                Case.status == CaseStatus.CLOSED,
+            )
+        ).first()
+        if case is None:
+            return False
+        case.rating = rating
+        return True
+
+
+def _own_case(
+    session: Session, reference: str, staff_id: int
+) -> tuple[Case | None, StaffMember | None]:
+    staff = session.get(StaffMember, staff_id)
+    case = session.scalars(
+        select(Case).where(Case.reference == reference).with_for_update()
+    ).first()
+    if staff is None or case is None or not staff.active or staff.partner_id != case.partner_id:
+        return None, None
+    return case, staff
+
+
+def _tell_client(session: Session, case: Case, notice: str, partner: Partner | None = None) -> None:
+    client = session.get(Client, case.client_id) if case.client_id else None
+    if client is None:
+        return
+    partner = partner or session.get(Partner, case.partner_id)
+    name = (
+        "" if partner is None else (partner.name_en if client.language == "en" else partner.name_pl)
+    )
+    enqueue(
+        session,
+        "to_client",
+        client.chat_id,
+        {"reference": case.reference, "notice": notice, "partner": name},
+        dedupe_key=f"notice:{case.reference}:{notice}:{utcnow().timestamp()}",
+    )
+
+
+def _refresh_card(session: Session, case: Case) -> None:
+    partner = session.get(Partner, case.partner_id)
+    if partner is not None:
+        enqueue(
+            session,
+            "case_card",
+            f"partner:{partner.slug}",
+            {"reference": case.reference},
+            dedupe_key=f"card:{case.reference}:{case.status.value}:{utcnow().timestamp()}",
+        )

@@ -12,17 +12,24 @@ import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.domain import CaseStatus, MessageDirection
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.outbox.dispatcher import Dead, Delivered, Outcome, Outgoing, RetryLater
 from bot.outbox.store import enqueue
 from bot.services import partners
-from bot.services.staff_cases import case_in_topic, claim_case, staff_message
+from bot.services.staff_cases import (
+    case_in_topic,
+    claim_case,
+    close_case,
+    reopen_case,
+    staff_message,
+    transfer_case,
+)
 from bot.storage.models import AuditEntry, Case, Client, Partner, StaffMember
 from bot.telegram.render import MAX_TEXT, split
 
@@ -171,6 +178,8 @@ class TelegramSender:
         payload = message.payload
         language = await asyncio.to_thread(self._client_language, message.chat)
         t = translator(language)
+        if payload.get("notice"):
+            return await self._notice_to_client(message, t)
         header = t._("{partner} writes:", partner=payload.get("partner", ""))
         text = html.escape(header) + "\n" + html.escape(payload.get("text") or "")
         try:
@@ -185,6 +194,41 @@ class TelegramSender:
             await asyncio.to_thread(self._person_unreachable, payload["reference"])
             return Dead("the person blocked the bot")
         return Delivered(str(sent))
+
+    async def _notice_to_client(self, message: Outgoing, t: Translator) -> Outcome:
+        payload, reference = message.payload, message.payload["reference"]
+        markup = None
+        if payload["notice"] == "closed":
+            text = t._(
+                "Your request {reference} is closed. How would you rate the help you got? 1 is bad, 5 is very good.",
+                reference=reference,
+            )
+            markup = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(str(n), callback_data=f"rate:{reference}:{n}")
+                        for n in range(1, 6)
+                    ]
+                ]
+            )
+        elif payload["notice"] == "reopened":
+            text = t._(
+                "Your request {reference} has been opened again. The organisation will write to you here.",
+                reference=reference,
+            )
+        else:
+            text = t._(
+                "Your request {reference} has been passed to {partner}, who can help you better. They will write to you here.",
+                reference=reference,
+                partner=payload.get("partner", ""),
+            )
+        try:
+            sent = await self.bot.send_message(
+                int(message.chat), html.escape(text), parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except Forbidden:
+            return Dead("the person blocked the bot")
+        return Delivered(str(sent.message_id))
 
     async def _send_any(
         self, chat_id: int, text: str, kind: str | None, reference: str | None, topic: int | None
@@ -353,6 +397,9 @@ async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if reference is None or staff is None:
         return  # not a case topic, or not staff: nothing is relayed
     text = message.text or message.caption or ""
+    if text.startswith(("/close", "/reopen", "/transfer")):
+        await _case_command(message, factory, reference, staff.id, text, context)
+        return
     note = text.startswith("/note")
     if note:
         text = text.removeprefix("/note").strip()
@@ -361,5 +408,54 @@ async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         kind, media = "photo", message.photo[-1].file_id
     elif message.document:
         kind, media = "document", message.document.file_id
-    await asyncio.to_thread(staff_message, factory, reference, staff.id, text or None, note=note,
-                            media_kind=kind, media_reference=media)  # fmt: skip
+    await asyncio.to_thread(
+        staff_message,
+        factory,
+        reference,
+        staff.id,
+        text or None,
+        note=note,
+        media_kind=kind,
+        media_reference=media,
+    )
+
+
+async def _case_command(
+    message: Message,
+    factory: sessionmaker[Session],
+    reference: str,
+    staff_id: int,
+    text: str,
+    context: ContextTypes.DEFAULT_TYPE,
+) -> None:
+    t = translator(context.application.bot_data["staff_locale"])
+    words = text.split(maxsplit=2)
+    command = words[0].split("@")[0]
+    if command == "/close":
+        done = await asyncio.to_thread(close_case, factory, reference, staff_id)
+        reply = (
+            t._("Case closed. The person was asked to rate the help.")
+            if done
+            else t._("This case cannot be closed now.")
+        )
+    elif command == "/reopen":
+        done = await asyncio.to_thread(reopen_case, factory, reference, staff_id)
+        reply = (
+            t._("Case reopened.")
+            if done
+            else t._("Only a case closed less than 14 days ago can be reopened.")
+        )
+    elif len(words) < 3:
+        reply = t._(
+            "To pass the case on, write: /transfer PARTNER reason (for example: /transfer sip needs a lawyer for detention)"
+        )
+    else:
+        partner = await asyncio.to_thread(
+            transfer_case, factory, reference, staff_id, words[1], words[2]
+        )
+        reply = (
+            t._("Case passed to {partner}.", partner=partner)
+            if partner
+            else t._("This case cannot be passed to {partner}.", partner=words[1][:40])
+        )
+    await message.reply_text(reply)

@@ -228,3 +228,62 @@ def _directions(factory) -> list[str]:  # type: ignore[no-untyped-def]
 
     with factory() as session:
         return [d.value for d in session.scalars(select(CaseMessage.direction))]
+
+
+def test_close_rate_reopen_and_transfer(bot: tuple[FakeBotApi, dict[str, str]]) -> None:
+    api, env = bot
+    link_homo_faber(api, env)
+    create_case(api, 7004)
+    api.wait_for(
+        lambda: any("take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)),
+        timeout=20,
+    )
+    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=ANNA)
+    api.wait_for(lambda: case_row(env).telegram_topic_id is not None, timeout=20)
+    topic = case_row(env).telegram_topic_id
+    assert topic is not None
+    uk = translator("uk")
+
+    before = len(api.sent(chat_id=7004))
+    api.topic_text(GROUP, topic, "/close", user_id=ANNA)
+    api.wait_for(lambda: len(api.sent(chat_id=7004)) > before, timeout=20)
+    closing = api.sent(chat_id=7004)[-1]
+    assert closing["text"] == uk._(
+        "Your request {reference} is closed. How would you rate the help you got? 1 is bad, 5 is very good.",
+        reference="L-1001",
+    )
+    assert [b["callback_data"] for b in closing["reply_markup"]["inline_keyboard"][0]] == [
+        f"rate:L-1001:{n}" for n in range(1, 6)
+    ]
+    assert case_row(env).status.value == "closed"
+
+    api.press(7004, "rate:L-1001:5")
+    api.wait_for(lambda: case_row(env).rating == 5, timeout=20)
+    api.press(7004, "rate:L-1001:9")  # a forged rating is refused, the stored one stays
+    api.wait_for(
+        lambda: api.sent(chat_id=7004)[-1]["text"] == uk._("This rating could not be saved."),
+        timeout=20,
+    )
+    assert case_row(env).rating == 5
+
+    api.topic_text(GROUP, topic, "/reopen", user_id=ANNA)
+    api.wait_for(lambda: case_row(env).status.value == "claimed", timeout=20)
+    api.wait_for(lambda: api.sent(chat_id=7004)[-1]["text"].startswith(uk._(
+        "Your request {reference} has been opened again. The organisation will write to you here.", reference="L-1001")), timeout=20)  # fmt: skip
+
+    api.topic_text(GROUP, topic, "/transfer nobody because", user_id=ANNA)
+    api.topic_text(GROUP, topic, "/transfer sip потрібен юрист у справі затримання", user_id=ANNA)
+    api.wait_for(
+        lambda: case_row(env).status.value == "new" and case_row(env).assignee_id is None,
+        timeout=20,
+    )
+    api.wait_for(
+        lambda: "Stowarzyszenie Interwencji Prawnej" in api.sent(chat_id=7004)[-1]["text"],
+        timeout=20,
+    )
+    replies = [
+        m["text"]
+        for m in api.sent(chat_id=GROUP)
+        if str(m.get("message_thread_id")) == str(topic) or "reply_parameters" in m
+    ]
+    assert any("nobody" in text for text in replies)
