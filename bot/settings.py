@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     default_locale: str = "en"
     staff_locale: str = "pl"
     state_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    take_reminder_minutes: int = Field(default=30, ge=1)
+    urgent_take_reminder_minutes: int = Field(default=5, ge=1)
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
     )

@@ -8,6 +8,7 @@ telegram-bot-api server, or the tests' fake server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import BotCommand, Update
@@ -30,6 +31,7 @@ from bot.flows.actions import Reply
 from bot.i18n import LOCALES, translator
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.runtime import Conversations
+from bot.services.reminders import remind_untaken
 from bot.settings import Settings
 from bot.telegram.render import messages
 from bot.telegram.staff import TelegramSender, on_link, on_take, on_topic_message
@@ -37,6 +39,7 @@ from bot.telegram.staff import TelegramSender, on_link, on_take, on_topic_messag
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "cases", "language", "mydata", "forget", "emergency")
 PRIVATE = filters.ChatType.PRIVATE
+REMINDER_INTERVAL_SECONDS = 60.0
 
 
 def build_application(settings: Settings, conversations: Conversations) -> Application:  # type: ignore[type-arg]
@@ -61,6 +64,7 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
     application.bot_data["conversations"] = conversations
     application.bot_data["session_factory"] = conversations.factory
     application.bot_data["staff_locale"] = settings.staff_locale
+    application.bot_data["settings"] = settings
     application.add_handler(CommandHandler("link", on_link, filters=~PRIVATE))
     application.add_handler(CallbackQueryHandler(on_take, pattern=r"^take:"))
     application.add_handler(
@@ -79,10 +83,30 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
 async def _start(application: Application) -> None:  # type: ignore[type-arg]
     await _set_commands(application)
     stop = application.bot_data["outbox_stop"] = asyncio.Event()
-    sender = TelegramSender(application.bot, application.bot_data["session_factory"],
-                            application.bot_data["staff_locale"])  # fmt: skip
+    sender = TelegramSender(
+        application.bot,
+        application.bot_data["session_factory"],
+        application.bot_data["staff_locale"],
+    )
     dispatcher = OutboxDispatcher(application.bot_data["session_factory"], sender)
     application.bot_data["outbox_task"] = asyncio.create_task(dispatcher.run(stop))
+    application.bot_data["reminder_task"] = asyncio.create_task(_remind(application, stop))
+
+
+async def _remind(application: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
+    settings: Settings = application.bot_data["settings"]
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(
+                remind_untaken,
+                application.bot_data["session_factory"],
+                minutes=settings.take_reminder_minutes,
+                urgent_minutes=settings.urgent_take_reminder_minutes,
+            )
+        except Exception:
+            log.exception("reminders failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), REMINDER_INTERVAL_SECONDS)
 
 
 async def _stop(application: Application) -> None:  # type: ignore[type-arg]
@@ -90,6 +114,7 @@ async def _stop(application: Application) -> None:  # type: ignore[type-arg]
     if stop is not None:
         stop.set()
         await application.bot_data["outbox_task"]
+        await application.bot_data["reminder_task"]
 
 
 async def _set_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -104,7 +129,7 @@ async def _set_commands(application: Application) -> None:  # type: ignore[type-
             "mydata": t._("What we store about you"),
             "forget": t._("Delete my data"),
             "emergency": t._("Emergency numbers"),
-        }  # fmt: skip
+        }
         commands = [BotCommand(name, descriptions[name]) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=locale)
 

@@ -70,6 +70,8 @@ class TelegramSender:
             return outcome_of(error)
         if message.kind == "notice":
             return await self._notice(message)
+        if message.kind in ("reminder", "escalation"):
+            return await self._reminder(message)
         if message.kind != "case_card":
             return Dead(f"unknown kind {message.kind}")
         card = await asyncio.to_thread(self._card, message)
@@ -307,6 +309,38 @@ class TelegramSender:
                     {"reference": reference, "notice": "blocked"},
                     dedupe_key=f"blocked:{reference}:{case.id}",
                 )
+
+    async def _reminder(self, message: Outgoing) -> Outcome:
+        """A plain message in the group's general topic, pointing at the card."""
+        slug = message.chat.removeprefix(PARTNER_PREFIX)
+        chat_id = await asyncio.to_thread(self._group_of, slug)
+        if chat_id is None:
+            return RetryLater(300, "the group is not linked yet")
+        t = translator(self.staff_locale)
+        reference = message.payload["reference"]
+        if message.kind == "reminder":
+            text = t._(
+                "Case {reference} is still waiting: nobody has taken it yet.", reference=reference
+            )
+        else:
+            text = t._(
+                "Case {reference} in the queue of {partner} has not been taken in time.",
+                reference=reference,
+                partner=message.payload.get("partner", "?"),
+            )
+        try:
+            sent = await self.bot.send_message(
+                chat_id, "⏰ " + html.escape(text), parse_mode=ParseMode.HTML
+            )
+        except TelegramError as error:
+            return outcome_of(error)
+        return Delivered(str(sent.message_id))
+
+    def _group_of(self, slug: str) -> int | None:
+        with self.factory() as session:
+            return session.scalars(
+                select(Partner.telegram_chat_id).where(Partner.slug == slug)
+            ).first()
 
     async def _notice(self, message: Outgoing) -> Outcome:
         found = await asyncio.to_thread(self._case_view, message)

@@ -287,3 +287,72 @@ def test_close_rate_reopen_and_transfer(bot: tuple[FakeBotApi, dict[str, str]]) 
         if str(m.get("message_thread_id")) == str(topic) or "reply_parameters" in m
     ]
     assert any("nobody" in text for text in replies)
+
+
+def test_untaken_cases_are_reminded_then_escalated_and_a_restart_loses_nothing(
+    database: dict[str, str],
+) -> None:
+    import signal
+    import subprocess
+    from datetime import timedelta
+
+    from tests.cli.test_cli import RAZEM, REPO, _clean_env
+    from tests.support.fake_bot_api import TOKEN, running_fake_bot_api
+
+    with running_fake_bot_api() as (api, base_url):
+        env = database | {"TELEGRAM_BOT_TOKEN": TOKEN, "RAZEM_TELEGRAM_BASE_URL": base_url}
+
+        def start() -> subprocess.Popen[str]:
+            process = subprocess.Popen([RAZEM, "run"], env=_clean_env(env), cwd=REPO, text=True,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            calls = len(api.calls)
+            api.wait_for(
+                lambda: any(c.method == "getUpdates" for c in api.calls[calls:]), timeout=60
+            )
+            return process
+
+        bot_process = start()
+        link_homo_faber(api, env)
+        printed = razem("partner", "link", "consortium", env=env)
+        code = re.search(r"/link (\w+)", printed.stdout).group(1)  # type: ignore[union-attr]
+        api.text(-2002, f"/link {code}", chat_type="supergroup", user_id=ANNA)
+        api.wait_sent(-2002, 1)
+        create_case(api, 7005)
+        api.wait_for(
+            lambda: any(
+                "take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)
+            ),
+            timeout=20,
+        )
+        bot_process.kill()  # a crash, not a clean stop
+        bot_process.wait()
+
+        engine = create_engine_for(env["RAZEM_DATABASE_URL"])
+        with make_session_factory(engine).begin() as session:  # the case has waited 70 minutes
+            case = session.scalars(select(Case)).one()
+            case.created_at = case.created_at - timedelta(minutes=70)
+        engine.dispose()
+
+        bot_process = start()
+        pl = translator("pl")
+        reminder = "⏰ " + pl._(
+            "Case {reference} is still waiting: nobody has taken it yet.", reference="L-1001"
+        )
+        escalation = "⏰ " + pl._("Case {reference} in the queue of {partner} has not been taken in time.",
+                                 reference="L-1001", partner="homo-faber")  # fmt: skip
+        api.wait_for(
+            lambda: any(m["text"] == reminder for m in api.sent(chat_id=GROUP)), timeout=30
+        )
+        api.wait_for(
+            lambda: any(m["text"] == escalation for m in api.sent(chat_id=-2002)), timeout=30
+        )
+        bot_process.send_signal(signal.SIGINT)
+        bot_process.wait(timeout=30)
+        bot_process = start()  # and once more: nothing is sent twice
+        api.wait_sent(GROUP, 1)
+        bot_process.send_signal(signal.SIGINT)
+        bot_process.wait(timeout=30)
+        assert [m["text"] for m in api.sent(chat_id=GROUP)].count(reminder) == 1
+        assert [m["text"] for m in api.sent(chat_id=-2002)].count(escalation) == 1
+        cards = [m for m in api.sent(chat_id=GROUP) if m.get("text", "").startswith("L-1001")]
+        assert len(cards) == 1
