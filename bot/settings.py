@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     rasa_url: str | None = None
     faq_show_drafts: bool = False
     secret_key: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
     log_level: str = "WARNING"
 
     @field_validator("database_url")

@@ -8,7 +8,14 @@ from bot.settings import Settings
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    run = commands.add_parser("run", help="run the Telegram bot (long polling)")
+    run = commands.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="public https URL Telegram posts updates to (behind your reverse proxy)",
+    )
+    run.add_argument("--listen", default="127.0.0.1", help="address to serve the webhook on")
+    run.add_argument("--port", type=int, default=8443, help="port to serve the webhook on")
     run.set_defaults(handler=run_command)
 
 
@@ -40,6 +47,19 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(
             f"RAZEM_TELEGRAM_BASE_URL: cannot reach {settings.telegram_base_url}: {exc}"
         ) from None
+    if args.webhook:
+        from bot.telegram.webhook import secret_for, serve_webhook
+
+        if not args.webhook.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ConfigError(f"--webhook: Telegram needs an https URL, got {args.webhook!r}")
+        token = (
+            settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+        )
+        secret = secret_for(
+            token, settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        )
+        asyncio.run(serve_webhook(application, args.webhook, args.listen, args.port, secret, state))
+        return 0
     application.run_polling(allowed_updates=["message", "callback_query"])
     return 0
 

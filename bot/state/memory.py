@@ -18,6 +18,7 @@ class MemoryStateStore:
     ) -> None:
         self._items: dict[StateKey, tuple[float, str]] = {}
         self._locks: dict[StateKey, tuple[asyncio.Lock, int]] = {}
+        self._claims: dict[str, float] = {}
         self._lock_timeout = lock_timeout
         self._clock = clock
 
@@ -37,6 +38,16 @@ class MemoryStateStore:
         # Stored as JSON text, like Redis: callers can't mutate what is stored,
         # and a document that Redis would refuse is refused here too.
         self._items[key] = (self._clock() + ttl_seconds, encode(document))
+
+    async def claim_once(self, name: str, ttl_seconds: float) -> bool:
+        now = self._clock()
+        expires_at = self._claims.get(name)
+        if expires_at is not None and expires_at > now:
+            return False
+        if len(self._claims) > 100_000:  # forget expired claims now and then
+            self._claims = {k: v for k, v in self._claims.items() if v > now}
+        self._claims[name] = now + ttl_seconds
+        return True
 
     async def delete(self, key: StateKey) -> None:
         self._items.pop(key, None)

@@ -55,6 +55,10 @@ class StateStore(Protocol):
     async def delete(self, key: StateKey) -> None:
         """Forget the chat's document (no error if there is none)."""
 
+    async def claim_once(self, name: str, ttl_seconds: float) -> bool:
+        """True the first time ``name`` is claimed within ``ttl_seconds``, across processes
+        (e.g. a Telegram update_id, so a webhook retry is handled once)."""
+
     def lock(self, key: StateKey) -> AbstractAsyncContextManager[None]:
         """Hold the chat's lock: one update per chat at a time, across processes."""
 

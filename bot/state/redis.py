@@ -46,6 +46,12 @@ class RedisStateStore:
             key.redis_key(self._prefix), encode(document), px=max(1, int(ttl_seconds * 1000))
         )
 
+    async def claim_once(self, name: str, ttl_seconds: float) -> bool:
+        claimed = await self._client.set(
+            f"{self._prefix}:once:{name}", b"1", nx=True, px=max(1, int(ttl_seconds * 1000))
+        )
+        return bool(claimed)
+
     async def delete(self, key: StateKey) -> None:
         await self._client.delete(key.redis_key(self._prefix))
 

@@ -160,3 +160,14 @@ def test_keys_are_validated_and_documented() -> None:
     for bad in ["", "a:b", "x" * 65]:
         with pytest.raises(ValueError):
             StateKey("telegram", bad)
+
+
+async def test_a_name_is_claimed_once_across_stores_until_it_expires(
+    make_store: StoreFactory,
+) -> None:
+    first, second = await make_store(), await make_store()
+    assert await first.claim_once("update:42", ttl_seconds=0.3)
+    assert not await second.claim_once("update:42", ttl_seconds=0.3)
+    assert await second.claim_once("update:43", ttl_seconds=0.3)
+    await asyncio.sleep(0.45)
+    assert await second.claim_once("update:42", ttl_seconds=0.3)
