@@ -74,7 +74,7 @@ class OutboxDispatcher:
                     OutboxMessage.status == OutboxStatus.PENDING,
                     OutboxMessage.next_attempt_at <= utcnow(),
                 )
-                .order_by(OutboxMessage.id)
+                .order_by(OutboxMessage.priority.desc(), OutboxMessage.id)
                 .limit(BATCH)
             )
             if session.bind is not None and session.bind.dialect.name == "postgresql":

@@ -12,7 +12,13 @@ from bot.storage.models import OutboxMessage
 
 
 def enqueue(
-    session: Session, kind: str, chat: str, payload: dict[str, Any], dedupe_key: str | None = None
+    session: Session,
+    kind: str,
+    chat: str,
+    payload: dict[str, Any],
+    dedupe_key: str | None = None,
+    *,
+    priority: int = 0,
 ) -> None:
     """Add a message to send. ``chat`` is a chat id, or ``partner:SLUG`` for a partner's
     staff group (resolved when sending, so a group linked later still gets it)."""
@@ -23,5 +29,13 @@ def enqueue(
         ).first()
     ):
         return
-    session.add(OutboxMessage(channel=Channel.TELEGRAM, chat_id=chat, kind=kind, payload=payload,
-                              dedupe_key=dedupe_key))  # fmt: skip
+    session.add(
+        OutboxMessage(
+            channel=Channel.TELEGRAM,
+            chat_id=chat,
+            kind=kind,
+            payload=payload,
+            dedupe_key=dedupe_key,
+            priority=priority,
+        )
+    )

@@ -117,6 +117,7 @@ def create_case(
             f"partner:{route.partner.slug}",
             {"reference": case.reference},
             dedupe_key=f"card:{case.reference}:new",
+            priority=1 if case.urgent else 0,
         )
         return CreatedCase(
             case.reference,

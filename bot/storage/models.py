@@ -322,6 +322,8 @@ class OutboxMessage(Base):
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )
+    # Higher first: urgent cases' cards go out before the others.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

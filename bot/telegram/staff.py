@@ -243,7 +243,16 @@ class TelegramSender:
                 parse_mode=ParseMode.HTML,
                 message_thread_id=topic,
             )
-        elif kind in ("document", "voice") and reference:
+        elif kind == "voice" and reference:
+            # A voice file id is only accepted by sendVoice.
+            sent = await self.bot.send_voice(
+                chat_id,
+                reference,
+                caption=text[:1024],
+                parse_mode=ParseMode.HTML,
+                message_thread_id=topic,
+            )
+        elif kind == "document" and reference:
             sent = await self.bot.send_document(
                 chat_id,
                 reference,

@@ -230,7 +230,7 @@ class FakeBotApi:
                 "chat": chat,
                 "text": params.get("text", ""),
             }
-        if method in ("sendMessage", "sendPhoto", "sendDocument", "copyMessage"):
+        if method in ("sendMessage", "sendPhoto", "sendDocument", "sendVoice", "copyMessage"):
             chat = {"id": int(params.get("chat_id", 0)), "type": "private"}
             return {
                 "message_id": next(self._message_ids),

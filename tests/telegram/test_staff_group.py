@@ -191,6 +191,16 @@ def test_after_take_a_topic_carries_the_conversation_both_ways(
     )
     assert len(api.sent(chat_id=7003)) == before
 
+    # A photo of a document reaches the topic as a photo.
+    api.photo(7003)
+    api.wait_for(
+        lambda: any(
+            str(m.get("message_thread_id")) == str(topic) for m in api.sent("sendPhoto", GROUP)
+        ),
+        timeout=20,
+    )
+    assert api.sent("sendPhoto", GROUP)[-1]["photo"] == "photo-1"
+
     # Staff answer in the topic: the person gets it signed by the organisation.
     api.topic_text(
         GROUP, topic, "Добрий день! Візьміть, будь ласка, паспорт і договір.", user_id=ANNA

@@ -1,0 +1,75 @@
+"""The outbox dispatcher on SQLite and PostgreSQL: order, retries, 429 waits, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.bootstrap import Storage
+from bot.domain import OutboxStatus
+from bot.outbox.dispatcher import Dead, Delivered, OutboxDispatcher, Outcome, Outgoing, RetryLater
+from bot.outbox.store import enqueue
+from bot.storage.models import OutboxMessage
+from bot.storage.types import utcnow
+
+
+class ScriptedSender:
+    """A Sender that answers from a script, and remembers what it was asked to send."""
+
+    def __init__(self, outcomes: dict[str, list[Outcome]]) -> None:
+        self.outcomes = outcomes
+        self.sent: list[str] = []
+
+    async def send(self, message: Outgoing) -> Outcome:
+        self.sent.append(message.payload["name"])
+        script = self.outcomes.get(message.payload["name"], [])
+        return script.pop(0) if script else Delivered("1")
+
+
+def rows(storage: Storage) -> dict[str, OutboxMessage]:
+    with storage.session_factory() as session:
+        return {r.payload["name"]: r for r in session.scalars(select(OutboxMessage))}
+
+
+def test_urgent_first_retries_wait_and_dead_letters(storage: Storage) -> None:
+    with storage.session_factory.begin() as session:
+        enqueue(session, "case_card", "partner:sip", {"name": "normal"})
+        enqueue(session, "case_card", "partner:sip", {"name": "urgent"}, priority=1)
+        enqueue(session, "case_card", "partner:sip", {"name": "flaky"})
+        enqueue(session, "case_card", "partner:sip", {"name": "refused"})
+        enqueue(session, "case_card", "partner:sip", {"name": "limited"})
+        enqueue(session, "case_card", "partner:sip", {"name": "normal"}, dedupe_key="x")
+        enqueue(
+            session, "case_card", "partner:sip", {"name": "again"}, dedupe_key="x"
+        )  # a duplicate: dropped
+    sender = ScriptedSender({"flaky": [RetryLater(None, "timed out")], "refused": [Dead("bad request")],
+                             "limited": [RetryLater(30, "429")]})  # fmt: skip
+    dispatcher = OutboxDispatcher(storage.session_factory, sender)
+    asyncio.run(dispatcher.run_once())
+    assert sender.sent[0] == "urgent" and "again" not in sender.sent
+
+    state = rows(storage)
+    assert (
+        state["urgent"].status == OutboxStatus.SENT and state["normal"].status == OutboxStatus.SENT
+    )
+    assert (
+        state["refused"].status == OutboxStatus.DEAD
+        and state["refused"].last_error == "bad request"
+    )
+    assert state["flaky"].status == OutboxStatus.PENDING and state["flaky"].attempts == 1
+    waited = state["limited"].next_attempt_at - utcnow()
+    assert timedelta(seconds=25) < waited <= timedelta(seconds=30)  # the 429's retry_after
+
+    asyncio.run(dispatcher.run_once())  # nothing is due yet: no resend
+    assert sender.sent.count("flaky") == 1
+    with storage.session_factory.begin() as session:
+        for row in session.scalars(select(OutboxMessage)):
+            row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    asyncio.run(dispatcher.run_once())
+    state = rows(storage)
+    assert (
+        state["flaky"].status == OutboxStatus.SENT and state["limited"].status == OutboxStatus.SENT
+    )
+    assert sender.sent.count("urgent") == 1  # sent rows are never sent again
