@@ -34,7 +34,14 @@ from bot.runtime import Conversations
 from bot.services.reminders import remind_untaken
 from bot.settings import Settings
 from bot.telegram.render import messages
-from bot.telegram.staff import TelegramSender, on_link, on_take, on_topic_message
+from bot.telegram.staff import (
+    TelegramSender,
+    on_group_transfer,
+    on_link,
+    on_take,
+    on_topic_message,
+    on_transfer_button,
+)
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "cases", "language", "mydata", "forget", "emergency")
@@ -67,6 +74,10 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
     application.bot_data["settings"] = settings
     application.add_handler(CommandHandler("link", on_link, filters=~PRIVATE))
     application.add_handler(CallbackQueryHandler(on_take, pattern=r"^take:"))
+    application.add_handler(CallbackQueryHandler(on_transfer_button, pattern=r"^transfer:"))
+    application.add_handler(
+        CommandHandler("transfer", on_group_transfer, filters=~PRIVATE & ~filters.IS_TOPIC_MESSAGE)
+    )
     application.add_handler(
         MessageHandler(filters.ChatType.GROUPS & filters.IS_TOPIC_MESSAGE, on_topic_message)
     )

@@ -130,7 +130,16 @@ class TelegramSender:
             markup = None
             if case.status == CaseStatus.NEW:
                 markup = InlineKeyboardMarkup(
-                    [[InlineKeyboardButton(t._("Take"), callback_data=f"take:{case.reference}")]]
+                    [
+                        [
+                            InlineKeyboardButton(
+                                t._("Take"), callback_data=f"take:{case.reference}"
+                            ),
+                            InlineKeyboardButton(
+                                t._("Transfer"), callback_data=f"transfer:{case.reference}"
+                            ),
+                        ]
+                    ]
                 )
             return (
                 partner.telegram_chat_id,
@@ -502,3 +511,53 @@ async def _case_command(
             else t._("This case cannot be passed to {partner}.", partner=words[1][:40])
         )
     await message.reply_text(reply)
+
+
+async def on_transfer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Transfer from the queue card: staff are told how (a partner and a reason are needed)."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None or query.from_user is None:
+        return
+    factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
+    t = translator(context.application.bot_data["staff_locale"])
+    reference = (query.data or "").removeprefix("transfer:")
+    staff = await asyncio.to_thread(partners.staff_for, factory, chat.id, query.from_user.id)
+    if staff is None:
+        await asyncio.to_thread(_audit_refusal, factory, chat.id, query.from_user.id, reference)
+        await query.answer(
+            t._("Only registered staff of this organisation can take cases."), show_alert=True
+        )
+        return
+    await query.answer(
+        t._(
+            "To pass {reference} on, write here: /transfer {reference} PARTNER reason",
+            reference=reference,
+        ),
+        show_alert=True,
+    )
+
+
+async def on_group_transfer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/transfer REF PARTNER reason` in the group, for a case not taken yet."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or message.from_user is None or message.message_thread_id:
+        return
+    factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
+    t = translator(context.application.bot_data["staff_locale"])
+    staff = await asyncio.to_thread(partners.staff_for, factory, chat.id, message.from_user.id)
+    words = (message.text or "").split(maxsplit=3)
+    if staff is None:
+        return
+    if len(words) < 4:
+        await message.reply_text(
+            t._("To pass a case on, write here: /transfer REFERENCE PARTNER reason")
+        )
+        return
+    partner = await asyncio.to_thread(
+        transfer_case, factory, words[1], staff.id, words[2], words[3]
+    )
+    await message.reply_text(
+        t._("Case passed to {partner}.", partner=partner)
+        if partner
+        else t._("This case cannot be passed to {partner}.", partner=words[2][:40])
+    )

@@ -366,3 +366,40 @@ def test_untaken_cases_are_reminded_then_escalated_and_a_restart_loses_nothing(
         assert [m["text"] for m in api.sent(chat_id=-2002)].count(escalation) == 1
         cards = [m for m in api.sent(chat_id=GROUP) if m.get("text", "").startswith("L-1001")]
         assert len(cards) == 1
+
+
+def test_transfer_from_the_queue_card(bot: tuple[FakeBotApi, dict[str, str]]) -> None:
+    api, env = bot
+    link_homo_faber(api, env)
+    create_case(api, 7006)
+    api.wait_for(
+        lambda: any(
+            "transfer:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)
+        ),
+        timeout=20,
+    )
+    api.press(GROUP, "transfer:L-1001", chat_type="supergroup", user_id=ANNA)
+    pl = translator("pl")
+    hint = pl._(
+        "To pass {reference} on, write here: /transfer {reference} PARTNER reason",
+        reference="L-1001",
+    )
+    api.wait_for(lambda: any(a.get("text") == hint for a in _answers(api)), timeout=20)
+    api.text(
+        GROUP,
+        "/transfer L-1001 hfhr sprawa o ochronę międzynarodową",
+        chat_type="supergroup",
+        user_id=ANNA,
+    )
+    api.wait_for(
+        lambda: (
+            case_row(env).routing_reason is not None
+            and "transferred" in (case_row(env).routing_reason or "")
+        ),
+        timeout=20,
+    )
+    assert case_row(env).status.value == "new"
+    api.wait_for(
+        lambda: "Helsińska Fundacja Praw Człowieka" in api.sent(chat_id=7006)[-1]["text"],
+        timeout=20,
+    )
