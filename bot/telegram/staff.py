@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -244,25 +245,15 @@ class TelegramSender:
     async def _send_any(
         self, chat_id: int, text: str, kind: str | None, reference: str | None, topic: int | None
     ) -> int:
-        if kind == "photo" and reference:
-            sent = await self.bot.send_photo(
-                chat_id,
-                reference,
-                caption=text[:1024],
-                parse_mode=ParseMode.HTML,
-                message_thread_id=topic,
-            )
-        elif kind == "voice" and reference:
-            # A voice file id is only accepted by sendVoice.
-            sent = await self.bot.send_voice(
-                chat_id,
-                reference,
-                caption=text[:1024],
-                parse_mode=ParseMode.HTML,
-                message_thread_id=topic,
-            )
-        elif kind == "document" and reference:
-            sent = await self.bot.send_document(
+        # Each kind of file id is accepted only by its own method (a voice by sendVoice).
+        file_senders: dict[str, Callable[..., Awaitable[Message]]] = {
+            "photo": self.bot.send_photo,
+            "voice": self.bot.send_voice,
+            "document": self.bot.send_document,
+        }
+        send_file = file_senders.get(kind or "") if reference else None
+        if send_file is not None:
+            sent = await send_file(
                 chat_id,
                 reference,
                 caption=text[:1024],
@@ -280,7 +271,7 @@ class TelegramSender:
             sent = await self.bot.send_message(
                 chat_id, pieces[-1], parse_mode=ParseMode.HTML, message_thread_id=topic
             )
-        return sent.message_id
+        return int(sent.message_id)
 
     def _case_view(self, message: Outgoing) -> tuple[int, Case, list[str]] | None:
         slug = message.chat.removeprefix(PARTNER_PREFIX)
