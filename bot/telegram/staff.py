@@ -10,10 +10,18 @@ import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
@@ -388,24 +396,45 @@ async def on_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(t._("This group is now the queue of {partner}.", partner=slug))
 
 
-async def on_take(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@dataclass(frozen=True)
+class _Press:
+    query: CallbackQuery
+    factory: sessionmaker[Session]
+    t: Translator
+    reference: str
+    staff_id: int
+
+
+async def _staff_press(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str
+) -> _Press | None:
+    """A button press on a queue card by registered staff of the group's partner; anyone
+    else is refused with a notice, and the refusal is audited."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None or query.from_user is None:
-        return
+        return None
     factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
     t = translator(context.application.bot_data["staff_locale"])
-    reference = (query.data or "").removeprefix("take:")
+    reference = (query.data or "").removeprefix(prefix)
     staff = await asyncio.to_thread(partners.staff_for, factory, chat.id, query.from_user.id)
     if staff is None:
         await asyncio.to_thread(_audit_refusal, factory, chat.id, query.from_user.id, reference)
         await query.answer(
             t._("Only registered staff of this organisation can take cases."), show_alert=True
         )
+        return None
+    return _Press(query, factory, t, reference, staff.id)
+
+
+async def on_take(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    press = await _staff_press(update, context, "take:")
+    if press is None:
         return
-    if await asyncio.to_thread(claim_case, factory, reference, staff.id):
-        await query.answer(t._("You took {reference}.", reference=reference))
+    t = press.t
+    if await asyncio.to_thread(claim_case, press.factory, press.reference, press.staff_id):
+        await press.query.answer(t._("You took {reference}.", reference=press.reference))
     else:
-        await query.answer(t._("Someone else already took this case."), show_alert=True)
+        await press.query.answer(t._("Someone else already took this case."), show_alert=True)
 
 
 def _audit_refusal(
@@ -506,26 +535,14 @@ async def _case_command(
 
 async def on_transfer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Transfer from the queue card: staff are told how (a partner and a reason are needed)."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None or query.from_user is None:
+    press = await _staff_press(update, context, "transfer:")
+    if press is None:
         return
-    factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
-    t = translator(context.application.bot_data["staff_locale"])
-    reference = (query.data or "").removeprefix("transfer:")
-    staff = await asyncio.to_thread(partners.staff_for, factory, chat.id, query.from_user.id)
-    if staff is None:
-        await asyncio.to_thread(_audit_refusal, factory, chat.id, query.from_user.id, reference)
-        await query.answer(
-            t._("Only registered staff of this organisation can take cases."), show_alert=True
-        )
-        return
-    await query.answer(
-        t._(
-            "To pass {reference} on, write here: /transfer {reference} PARTNER reason",
-            reference=reference,
-        ),
-        show_alert=True,
+    hint = press.t._(
+        "To pass {reference} on, write here: /transfer {reference} PARTNER reason",
+        reference=press.reference,
     )
+    await press.query.answer(hint, show_alert=True)
 
 
 async def on_group_transfer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
