@@ -142,15 +142,3 @@ Event = (
     | Relayed
     | CaseRated
 )
-RESULT_TYPES = (
-    FaqShown,
-    FaqMissing,
-    FaqListed,
-    CaseCreated,
-    CasesListed,
-    CaseCancelled,
-    DataShown,
-    Erased,
-    Relayed,
-    CaseRated,
-)

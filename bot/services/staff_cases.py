@@ -63,12 +63,6 @@ def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
         return True
 
 
-def case_status(factory: sessionmaker[Session], reference: str) -> str | None:
-    with factory() as session:
-        status = session.scalars(select(Case.status).where(Case.reference == reference)).first()
-        return status.value if status else None
-
-
 def case_in_topic(factory: sessionmaker[Session], chat_id: int, topic_id: int) -> str | None:
     """The reference of the case whose topic this is, in this partner's group."""
     with factory() as session:
