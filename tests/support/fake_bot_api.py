@@ -32,6 +32,11 @@ class Call:
     status: int = 200
 
 
+def _person(user_id: int, language_code: str | None) -> dict[str, Any]:
+    """The Telegram user a simulated migrant writes as."""
+    return {"id": user_id, "is_bot": False, "first_name": "Olena", "language_code": language_code}
+
+
 @dataclass
 class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
@@ -60,12 +65,7 @@ class FakeBotApi:
         user_id: int | None = None,
         chat_type: str = "private",
     ) -> int:
-        user = {
-            "id": user_id or chat_id,
-            "is_bot": False,
-            "first_name": "Olena",
-            "language_code": language_code,
-        }
+        user = _person(user_id or chat_id, language_code)
         entities = (
             [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
             if text.startswith("/")
@@ -91,12 +91,7 @@ class FakeBotApi:
         user_id: int | None = None,
         chat_type: str = "private",
     ) -> int:
-        user = {
-            "id": user_id or chat_id,
-            "is_bot": False,
-            "first_name": "Olena",
-            "language_code": language_code,
-        }
+        user = _person(user_id or chat_id, language_code)
         message = {
             "message_id": 1,
             "date": int(time.time()),
@@ -116,12 +111,7 @@ class FakeBotApi:
         )
 
     def photo(self, chat_id: int, *, language_code: str | None = "uk") -> int:
-        user = {
-            "id": chat_id,
-            "is_bot": False,
-            "first_name": "Olena",
-            "language_code": language_code,
-        }
+        user = _person(chat_id, language_code)
         return self.inject("message", {
             "message_id": next(self._message_ids), "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"}, "from": user,
@@ -129,12 +119,7 @@ class FakeBotApi:
         })  # fmt: skip
 
     def sticker(self, chat_id: int, *, language_code: str | None = "uk") -> int:
-        user = {
-            "id": chat_id,
-            "is_bot": False,
-            "first_name": "Olena",
-            "language_code": language_code,
-        }
+        user = _person(chat_id, language_code)
         return self.inject("message", {
             "message_id": next(self._message_ids), "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"}, "from": user,
