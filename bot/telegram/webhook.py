@@ -7,6 +7,7 @@ update_id is handled once (claimed in the state store, shared by all processes).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -74,14 +75,19 @@ async def serve_webhook(
         )
     )
     async with application:
-        await application.bot.set_webhook(
-            url, secret_token=secret, allowed_updates=["message", "callback_query"]
-        )
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
+        serving = asyncio.create_task(server.serve())
         try:
-            await server.serve()
+            # Register only once we listen: Telegram may post the moment it knows the URL.
+            while not server.started and not serving.done():
+                await asyncio.sleep(0.05)
+            if server.started:
+                await application.bot.set_webhook(
+                    url, secret_token=secret, allowed_updates=["message", "callback_query"]
+                )
+            await serving
         finally:
             await application.stop()
             if application.post_stop is not None:
