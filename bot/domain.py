@@ -66,6 +66,15 @@ class StaffRole(StrEnum):
     COORDINATOR = "coordinator"
 
 
+class ConsoleRole(StrEnum):
+    """Web console accounts: coordinators do everything, staff work their own
+    organisation's cases, viewers see anonymised insights only."""
+
+    COORDINATOR = "coordinator"
+    STAFF = "staff"
+    VIEWER = "viewer"
+
+
 class FaqStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"

@@ -37,6 +37,7 @@ from bot.storage.models import (
     RoutingRule,
     RoutingTarget,
 )
+from bot.storage.types import utcnow
 
 SEED_ACTOR = "seed"
 
@@ -323,6 +324,7 @@ def _apply_faq(
     row.expires_on = seed_row.expires_on
     row.source_url = seed_row.source
     by_language = {t.language: t for t in row.translations}
+    changed_at = utcnow()  # one moment for all languages: none "needs update" after a seed
     for language, text in sorted(seed_row.translations.items()):
         translation = by_language.get(language)
         if translation is None:
@@ -331,6 +333,7 @@ def _apply_faq(
         translation.question = text.question
         translation.variants = list(text.variants)
         translation.answer = text.answer
+        translation.text_changed_at, translation.source_changed_at = changed_at, None
         session.add(
             FaqRevision(
                 entry=row,
@@ -339,6 +342,7 @@ def _apply_faq(
                 variants=list(text.variants),
                 answer=text.answer,
                 author=SEED_ACTOR,
+                action="seeded",
             )
         )
     row.seed_checksum = checksum(fields)

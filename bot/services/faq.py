@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.domain import FaqStatus
-from bot.storage.models import FaqEntry
+from bot.storage.models import FaqEntry, FaqTranslation
 from nlu.api import FaqDocument
 
 
@@ -30,6 +30,7 @@ def faq_documents(factory: sessionmaker[Session], *, include_drafts: bool) -> li
                 texts=tuple(
                     text
                     for translation in entry.translations
+                    if shown(translation, include_drafts)
                     for text in (translation.question, *translation.variants)
                 ),
             )
@@ -37,7 +38,22 @@ def faq_documents(factory: sessionmaker[Session], *, include_drafts: bool) -> li
         ]
 
 
+def faq_version(factory: sessionmaker[Session]) -> tuple[object, ...]:
+    """Changes whenever an entry is added, removed, published or edited (publishing
+    touches the entry's updated_at): the running bots compare it to refresh their index."""
+    with factory() as session:
+        row = session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
+        return tuple(row)
+
+
 FALLBACK_ORDER = ("en", "pl", "uk", "ru")
+
+
+def shown(translation: FaqTranslation, include_drafts: bool) -> bool:
+    """A language is shown once published (or, in the demo, as soon as it has text)."""
+    if not translation.answer.strip():
+        return False
+    return include_drafts or translation.published_at is not None
 
 
 @dataclass(frozen=True)
@@ -62,7 +78,7 @@ def faq_answer(
         ).first()
         if entry is None or (entry.status != FaqStatus.PUBLISHED and not include_drafts):
             return None
-        by_language = {t.language: t for t in entry.translations}
+        by_language = {t.language: t for t in entry.translations if shown(t, include_drafts)}
         for candidate in (language, *FALLBACK_ORDER):
             translation = by_language.get(candidate)
             if translation is not None:
@@ -92,7 +108,7 @@ def faq_topics(
         ).all()
         topics = []
         for entry in entries:
-            by_language = {t.language: t for t in entry.translations}
+            by_language = {t.language: t for t in entry.translations if shown(t, include_drafts)}
             translation = next(
                 (by_language[c] for c in (language, *FALLBACK_ORDER) if c in by_language), None
             )

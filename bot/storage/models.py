@@ -24,10 +24,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import func
 
 from bot.domain import (
     CaseStatus,
     Channel,
+    ConsoleRole,
     FaqStatus,
     MessageDirection,
     OutboxStatus,
@@ -208,6 +210,8 @@ class FaqEntry(Timestamped, Base):
     expires_on: Mapped[date | None] = mapped_column(Date)
     source_url: Mapped[str | None] = mapped_column(String(300))
     seed_checksum: Mapped[str | None] = mapped_column(String(64))
+    # The language translators work from: when its text changes, the others need an update.
+    source_language: Mapped[str] = mapped_column(String(2), default="pl", server_default="pl")
 
     translations: Mapped[list[FaqTranslation]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="FaqTranslation.language"
@@ -228,6 +232,15 @@ class FaqTranslation(Base):
     variants: Mapped[list[str]] = mapped_column(default=list)
     answer: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Edits saved in the console but not yet shown to people: {question, variants, answer}.
+    draft: Mapped[dict[str, Any] | None]
+    published_at: Mapped[datetime | None]
+    # When the live text last changed, and which version of the source language's text
+    # this translation was last brought in line with ("needs update" when older).
+    text_changed_at: Mapped[datetime] = mapped_column(
+        default=utcnow, server_default=func.current_timestamp()
+    )
+    source_changed_at: Mapped[datetime | None]
 
     entry: Mapped[FaqEntry] = relationship(back_populates="translations")
 
@@ -252,6 +265,8 @@ class FaqRevision(Base):
     answer: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # seeded, draft, published, reverted, imported
+    action: Mapped[str] = mapped_column(String(20), default="saved", server_default="saved")
 
     entry: Mapped[FaqEntry] = relationship()
 
@@ -332,3 +347,58 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class ConsoleAccount(Base):
+    """A person who signs in to the web console. Staff accounts act on cases as their
+    StaffMember, so the console and Telegram share one set of case services."""
+
+    __tablename__ = "console_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[ConsoleRole] = mapped_column(str_enum(ConsoleRole, "console_role"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    staff_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL")
+    )
+    language: Mapped[str] = mapped_column(String(2), default="pl")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # sha256 of the one-time password-set link's token, and when it stops working.
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_expires_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    partner: Mapped[Partner | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("role != 'staff' OR partner_id IS NOT NULL", name="staff_has_partner"),
+        CheckConstraint("language IN ('uk', 'ru', 'en', 'pl')", name="language"),
+    )
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its sha256 is stored."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("console_accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class LoginFailure(Base):
+    """Failed sign-ins per account and per address, for throttling (shared by processes)."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import html
-import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.flows.actions import Reply
+from bot.services.faq_markup import to_telegram_html
 
 # Telegram's limits: message text, and callback data in bytes.
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
-_SAFE_TAGS = re.compile(r"&lt;(/?)(b|i)&gt;")
 
 
 def to_html(reply: Reply) -> str:
-    """Everything escaped; in rich replies (vetted FAQ answers) <b> and <i> survive."""
-    text = html.escape(reply.text, quote=False)
-    return _SAFE_TAGS.sub(r"<\1\2>", text) if reply.rich else text
+    """Everything escaped; in rich replies (FAQ answers, checked when saved) <b>, <i> and
+    <a href> survive."""
+    return to_telegram_html(reply.text) if reply.rich else html.escape(reply.text, quote=False)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

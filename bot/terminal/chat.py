@@ -19,7 +19,7 @@ from bot.flows.actions import Choice, Reply
 from bot.runtime import Conversations
 
 PROMPT = "> "
-_FORMATTING = re.compile(r"</?(b|i)>")
+_FORMATTING = re.compile(r"</?(b|i)>|<a href=\"[^\"]*\">|</a>")
 
 
 def render(replies: list[Reply]) -> tuple[str, list[Choice]]:

@@ -11,6 +11,7 @@ from bot.domain import FaqStatus
 from bot.seed.loader import read_seed_data, seed
 from bot.services.faq import faq_documents
 from bot.storage.models import FaqEntry
+from bot.storage.types import utcnow
 from nlu.api import FaqDocument
 from nlu.builtin import BuiltinEngine
 from nlu.faq import FaqIndex
@@ -62,6 +63,8 @@ def test_the_engine_matches_seeded_entries_and_follows_an_edit(
             select(FaqEntry).where(FaqEntry.slug == "polish-language-courses")
         ).one()
         entry.status = FaqStatus.PUBLISHED
+        for translation in entry.translations:
+            translation.published_at = utcnow()
         polish = next(t for t in entry.translations if t.language == "pl")
         polish.variants = [*polish.variants, "gdzie jest darmowy lektorat polskiego dla uchodźców"]
     published = FaqIndex(faq_documents(storage.session_factory, include_drafts=False))
