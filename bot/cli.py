@@ -28,11 +28,11 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from bot.commands import chat, check, db, nlu, partners, run, seed
+    from bot.commands import chat, check, db, nlu, partners, run, seed, web
 
     parser = Parser(prog="razem", description="Razem: help-desk bot for migrants and refugees.")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in (db, seed, check, nlu, chat, run, partners):
+    for module in (db, seed, check, nlu, chat, run, partners, web):
         module.register(commands)
     return parser
 

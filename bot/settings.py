@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     rasa_url: str | None = None
     faq_show_drafts: bool = False
     secret_key: SecretStr | None = None
+    # Where people open the console: the password-set links `razem user add` prints.
+    web_base_url: str = "http://127.0.0.1:8080"
     webhook_secret: SecretStr | None = None
     log_level: str = "WARNING"
 

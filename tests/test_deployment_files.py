@@ -88,12 +88,9 @@ def test_compose_commands_are_razem_subcommands() -> None:
         words = command if isinstance(command, list) else command.split()
         text = " ".join(words)
         for used in re.findall(r"razem (\w+)", text):
-            if used == "web":
-                continue  # checked by the xfail test below until it exists
             assert used in subcommands, f"{name}: razem {used}"
 
 
-@pytest.mark.xfail(strict=True, reason="`razem web` arrives with issue 8")
 def test_the_bot_and_web_commands_exist() -> None:
     subcommands = subcommand_names()
     assert {"run", "web"} <= subcommands

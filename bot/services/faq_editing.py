@@ -364,7 +364,7 @@ def revisions(factory: sessionmaker[Session], entry_id: int) -> list[Revision]:
         rows = session.scalars(
             select(FaqRevision)
             .where(FaqRevision.entry_id == entry_id)
-            .order_by(FaqRevision.id.desc())
+            .order_by(FaqRevision.id.asc())
             .limit(200)
         ).all()
         return [

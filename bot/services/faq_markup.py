@@ -18,9 +18,6 @@ MAX_VARIANTS = 40
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
 _HREF = re.compile(r'^\s+href\s*=\s*"([^"<>\s]+)"\s*$')
 _ALLOWED_SCHEMES = ("https://", "http://", "tg://", "mailto:")
-# After escaping: <b>, </b>, <i>, </i>, </a> and <a href="..."> come back as tags.
-_ESCAPED_SIMPLE = re.compile(r"&lt;(/?)(b|i)&gt;|&lt;/a&gt;")
-_ESCAPED_LINK = re.compile(r"&lt;a href=&quot;([^&\s]+(?:&amp;[^&\s]+)*)&quot;&gt;")
 
 
 @dataclass(frozen=True)
@@ -80,10 +77,30 @@ def to_telegram_html(text: str) -> str:
     """The answer as Telegram HTML: escaped, with the allowed tags restored.
 
     Only call on text that passed ``check_answer``; anything else stays escaped text.
+    Tags are found the way ``check_answer`` finds them and written out in the one
+    spelling Telegram accepts, so every tag it let through comes back (``<B>``,
+    ``<b >``, a link with ``'`` or ``&&`` in it) and the output stays balanced.
     """
-    escaped = html.escape(text, quote=True)
-    escaped = _ESCAPED_LINK.sub(lambda m: f'<a href="{m.group(1)}">', escaped)
-    return _ESCAPED_SIMPLE.sub(
-        lambda m: "</a>" if m.group(0) == "&lt;/a&gt;" else f"<{m.group(1)}{m.group(2)}>",
-        escaped,
-    )
+    parts: list[str] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        parts.append(html.escape(text[position : match.start()], quote=True))
+        parts.append(_allowed_tag(match) or html.escape(match.group(0), quote=True))
+        position = match.end()
+    parts.append(html.escape(text[position:], quote=True))
+    return "".join(parts)
+
+
+def _allowed_tag(match: re.Match[str]) -> str | None:
+    """The tag as Telegram HTML when ``check_answer`` would accept it, else None."""
+    closing, name, rest = match.group(1) == "/", match.group(2).lower(), match.group(3)
+    if name not in ("b", "i", "a"):
+        return None
+    if closing:
+        return f"</{name}>"
+    if name != "a":
+        return None if rest.strip() else f"<{name}>"
+    href = _HREF.match(rest)
+    if href is None or not href.group(1).lower().startswith(_ALLOWED_SCHEMES):
+        return None
+    return f'<a href="{html.escape(href.group(1), quote=True)}">'

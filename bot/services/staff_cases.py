@@ -82,14 +82,29 @@ def staff_message(
     note: bool = False,
     media_kind: str | None = None,
     media_reference: str | None = None,
+    from_console: bool = False,
 ) -> bool:
     """Store what staff wrote on a case; unless it is an internal note, queue it for the
-    person (signed with the organisation's name, never the staff member's account)."""
+    person (signed with the organisation's name, never the staff member's account).
+    Written in the web console, it is also posted in the case's Telegram topic, so the
+    group sees the whole conversation."""
     with factory.begin() as session:
         case = session.scalars(select(Case).where(Case.reference == reference)).first()
         staff = session.get(StaffMember, staff_id)
         if case is None or staff is None or staff.partner_id != case.partner_id:
             return False
+        unsendable = case.client_id is None or case.status != CaseStatus.CLAIMED
+        if from_console and not note and unsendable:
+            return False  # the console says so, and keeps nothing the person never got
+        if from_console and case.telegram_topic_id is not None:
+            partner = session.get(Partner, case.partner_id)
+            enqueue(
+                session,
+                "to_topic",
+                f"partner:{partner.slug if partner else '?'}",
+                {"reference": reference, "text": text, "author": staff.display_name,
+                 "note": note},
+            )  # fmt: skip
         direction = MessageDirection.NOTE if note else MessageDirection.TO_CLIENT
         session.add(
             CaseMessage(

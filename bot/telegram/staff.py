@@ -189,7 +189,12 @@ class TelegramSender:
         if case.telegram_topic_id is None:
             return RetryLater(30, "the case's topic is not created yet")
         payload = message.payload
-        text = "👤 " + html.escape(payload.get("text") or "")
+        author = payload.get("author")
+        if author:  # written in the web console by staff: shown so the group sees it too
+            mark = "📝" if payload.get("note") else "💬"
+            text = f"{mark} <b>{html.escape(author)}</b>: " + html.escape(payload.get("text") or "")
+        else:
+            text = "👤 " + html.escape(payload.get("text") or "")
         kind, reference = payload.get("media_kind"), payload.get("media_reference")
         sent = await self._send_any(chat_id, text, kind, reference, case.telegram_topic_id)
         return Delivered(str(sent))

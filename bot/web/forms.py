@@ -1,0 +1,56 @@
+"""Form values to typed values, and problem codes to sentences in the account's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.i18n import Translator
+from bot.services.faq_markup import MarkupProblem
+
+
+def parse_date(value: str) -> date | None:
+    """'' → None; 'YYYY-MM-DD' → date; anything else raises ValueError."""
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) != 10:
+        raise ValueError(value)
+    parsed = date.fromisoformat(value)
+    if not 2000 <= parsed.year <= 2100:
+        raise ValueError(value)
+    return parsed
+
+
+def problem_text(t: Translator, problem: MarkupProblem) -> str:
+    """One problem as a sentence naming the line, in the account's language."""
+    line, detail = problem.line, problem.detail
+    messages = {
+        "empty": lambda: t._("This cannot be empty."),
+        "too_long": lambda: t._("Too long: at most {n} characters.", n=detail),
+        "too_many": lambda: t._("At most {n} ways of asking.", n=detail),
+        "unknown_tag": lambda: t._(
+            "Line {line}: {tag} is not allowed. Use only <b>, <i> and <a href=\"https://…\">.",
+            line=line, tag=detail,
+        ),
+        "unclosed_tag": lambda: t._(
+            "Line {line}: {tag} is opened but never closed.", line=line, tag=detail
+        ),
+        "stray_closing_tag": lambda: t._(
+            "Line {line}: {tag} closes something that is not open.", line=line, tag=detail
+        ),
+        "bad_link": lambda: t._(
+            "Line {line}: write links as <a href=\"https://…\">text</a>.", line=line
+        ),
+        "bad_slug": lambda: t._("Use 3 to 80 small letters, digits and dashes."),
+        "bad_choice": lambda: t._("Choose one of the options."),
+        "bad_date": lambda: t._("Write the date as 2026-12-31."),
+        "taken": lambda: t._("Another entry already uses this name."),
+        "not_found": lambda: t._("This entry no longer exists."),
+    }  # fmt: skip
+    make = messages.get(problem.code)
+    return make() if make else t._("Line {line}: this is not valid.", line=line)
+
+
+def variants_of(value: str) -> tuple[str, ...]:
+    """One way of asking per line; blank lines dropped."""
+    return tuple(line.strip() for line in value.splitlines() if line.strip())

@@ -1,0 +1,73 @@
+"""What every console response carries: security headers, cookies, CSRF tokens.
+
+CSRF: each form carries HMAC(secret, the browser's cookie token) — the session token
+once signed in, a random pre-session token before. A post without it, or with one made
+for another browser, is refused. Tokens change with the session at every sign-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SESSION_COOKIE = "razem_session"
+PRE_COOKIE = "razem_pre"
+# No inline script anywhere; styles come from our own file; SVG charts are inline markup.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    b"content-security-policy": CSP.encode(),
+    b"x-frame-options": b"DENY",
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+    b"cross-origin-opener-policy": b"same-origin",
+}
+
+
+def csrf_token(secret: bytes, cookie_token: str) -> str:
+    return hmac.new(secret, b"csrf|" + cookie_token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(secret: bytes, cookie_token: str | None, given: str | None) -> bool:
+    if not cookie_token or not given:
+        return False
+    return hmac.compare_digest(csrf_token(secret, cookie_token), given)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class SecurityHeaders:
+    """Adds the headers to every response; pages (not static files) are never cached,
+    since most show case content or personal data of staff."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app, self.hsts = app, hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in HEADERS
+                ]
+                headers.extend(HEADERS.items())
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                if self.hsts:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
