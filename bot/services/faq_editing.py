@@ -364,7 +364,7 @@ def revisions(factory: sessionmaker[Session], entry_id: int) -> list[Revision]:
         rows = session.scalars(
             select(FaqRevision)
             .where(FaqRevision.entry_id == entry_id)
-            .order_by(FaqRevision.id.asc())
+            .order_by(FaqRevision.id.desc())
             .limit(200)
         ).all()
         return [
@@ -387,6 +387,7 @@ def revert(factory: sessionmaker[Session], entry_id: int, revision_id: int, auth
         if translation is None:
             return False
         before = translation.draft
+        slug = session.scalars(select(FaqEntry.slug).where(FaqEntry.id == entry_id)).one()
         restored = Text.of(revision)
         translation.draft = None if restored == Text.of(translation) else restored.as_dict()
         session.add(
@@ -405,7 +406,7 @@ def revert(factory: sessionmaker[Session], entry_id: int, revision_id: int, auth
                 actor=author,
                 action="faq_reverted",
                 entity_type="faq",
-                entity_id=str(entry_id),
+                entity_id=slug,
                 before={"draft": before, "language": revision.language},
                 after={"draft": translation.draft, "revision": revision_id},
             )

@@ -37,9 +37,8 @@ NEEDS_UPDATE = "needs update: the source text changed"
 
 Format = Literal["po", "csv"]
 
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Cells the guard touches: a formula character, or apostrophes before one (so that a text
+# A spreadsheet runs a cell starting with = + - @ tab or CR as a formula: such cells get an
+# apostrophe in front, and so do cells with apostrophes before one of these (so that a text
 # which really starts with "'=" comes back unchanged too).
 _GUARDED = re.compile(r"'*[=+\-@\t\r]")
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")

@@ -32,8 +32,11 @@ class Person:
     seen: list[Reply] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
 
+    def _execute(self, coroutine):  # type: ignore[no-untyped-def]
+        return asyncio.run(coroutine)
+
     def _run(self, coroutine) -> list[Reply]:  # type: ignore[no-untyped-def]
-        replies: list[Reply] = asyncio.run(coroutine)
+        replies: list[Reply] = self._execute(coroutine)
         self.seen.extend(replies)
         buttons = [choice for reply in replies for row in reply.rows for choice in row]
         if buttons:

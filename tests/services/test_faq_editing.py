@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -231,7 +232,7 @@ def test_a_draft_of_the_source_text_marks_nothing(seeded: Storage) -> None:
     ],
 )
 def test_bad_fields_are_refused_and_nothing_is_written(
-    seeded: Storage, new: bool, change: dict[str, str], field: str, code: str
+    seeded: Storage, new: bool, change: dict[str, Any], field: str, code: str
 ) -> None:
     entry = entry_id(seeded)
     fields, texts = form(seeded, entry)

@@ -120,7 +120,9 @@ def routes(console: Console) -> list[Route]:
             body: bytes | str = faq_exchange.export_po(ctx.factory, language)
             media = "text/x-gettext-translation; charset=utf-8"
         else:
-            body, media = faq_exchange.export_csv(ctx.factory, language), "text/csv; charset=utf-8"
+            # With a byte-order mark, spreadsheets open Cyrillic and Polish letters right.
+            body = "\ufeff" + faq_exchange.export_csv(ctx.factory, language)
+            media = "text/csv; charset=utf-8"
         ctx.audit("faq_exported", "faq", None, language=language, format=fmt)
         return Response(
             body, media_type=media,
