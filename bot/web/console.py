@@ -64,10 +64,14 @@ class Ctx:
         return self.account
 
     def query(self, name: str, limit: int = 200) -> str:
-        return self.request.query_params.get(name, "")[:limit].strip()
+        return _clean(self.request.query_params.get(name, "")[:limit]).strip()
+
+    def param(self, name: str, limit: int = 80) -> str:
+        """A path parameter (strings only; int ones come typed from the route)."""
+        return _clean(str(self.request.path_params.get(name, ""))[:limit])
 
     def field(self, name: str, limit: int = 10_000) -> str:
-        return self.form.get(name, "")[:limit]
+        return _clean(self.form.get(name, "")[:limit])
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         _ = self.t._
@@ -105,6 +109,11 @@ class Ctx:
                     after=after or None,
                 )
             )
+
+
+def _clean(value: str) -> str:
+    """NUL can't be stored in PostgreSQL text and has no business in a form."""
+    return value.replace("\x00", "")
 
 
 Page = Callable[[Ctx], Response]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
+from starlette.applications import Starlette
 
 from bot.bootstrap import Storage, build_storage
 from bot.domain import ConsoleRole
@@ -41,6 +42,7 @@ class Console:
     url: str
     storage: Storage
     settings: Settings
+    app: Starlette
 
 
 def _free_port() -> int:
@@ -73,7 +75,7 @@ def console(web_storage: Storage) -> Iterator[Console]:
         assert time.monotonic() < deadline, "the console did not start"
         time.sleep(0.05)
     try:
-        yield Console(f"http://127.0.0.1:{port}", web_storage, settings)
+        yield Console(f"http://127.0.0.1:{port}", web_storage, settings, app)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

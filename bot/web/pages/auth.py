@@ -61,7 +61,7 @@ def routes(console: Console) -> list[Route]:
 
     @console.page(signed_in=False)
     def setup(ctx: Ctx) -> Response:
-        token = ctx.request.path_params["token"]
+        token = ctx.param("token", 200)
         account = accounts.setup_account(ctx.factory, token)
         if account is None:
             return ctx.render("setup.html", status=404, account=None, error=None)

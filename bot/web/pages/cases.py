@@ -39,7 +39,7 @@ def routes(console: Console) -> list[Route]:
         )
 
     def readable_case(ctx: Ctx) -> queues.CaseView:
-        reference = ctx.request.path_params["reference"][:16]
+        reference = ctx.param("reference", 16)
         view = queues.case_view(ctx.factory, reference)
         if view is None:
             raise Refused(404)
@@ -59,7 +59,7 @@ def routes(console: Console) -> list[Route]:
     @console.page(*staff_or_coordinator)
     def act(ctx: Ctx) -> Response:
         view = readable_case(ctx)
-        action = ctx.request.path_params["action"]
+        action = ctx.param("action", 20)
         if action not in ACTIONS:
             raise Refused(404)
         if not _can_act(ctx, view):

@@ -113,7 +113,9 @@ def routes(console: Console) -> list[Route]:
 
     @console.page(COORDINATOR)
     def export(ctx: Ctx) -> Response:
-        language, fmt = ctx.query("language", 5), ctx.request.path_params["fmt"]
+        language, fmt = ctx.query("language", 5), ctx.param("fmt", 5)
+        if fmt not in ("po", "csv"):
+            raise Refused(404)
         if language not in LANGUAGES:
             raise Refused(400, ctx.t._("Choose one of the languages."))
         if fmt == "po":

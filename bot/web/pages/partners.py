@@ -33,7 +33,7 @@ def routes(console: Console) -> list[Route]:
 
     @console.page(coordinator)
     def edit(ctx: Ctx) -> Response:
-        slug = ctx.request.path_params["slug"][:40]
+        slug = ctx.param("slug", 40)
         with ctx.factory.begin() as session:
             partner = session.scalars(
                 select(Partner).options(selectinload(Partner.staff)).where(Partner.slug == slug)
@@ -61,7 +61,7 @@ def routes(console: Console) -> list[Route]:
 
     @console.page(coordinator)
     def staff_add(ctx: Ctx) -> Response:
-        slug = ctx.request.path_params["slug"][:40]
+        slug = ctx.param("slug", 40)
         name = ctx.field("display_name", 200).strip()
         telegram = ctx.field("telegram_user_id", 30).strip()
         role = ctx.field("role", 20)
@@ -95,7 +95,7 @@ def routes(console: Console) -> list[Route]:
 
     @console.page(coordinator)
     def staff_active(ctx: Ctx) -> Response:
-        slug = ctx.request.path_params["slug"][:40]
+        slug = ctx.param("slug", 40)
         member_id = ctx.request.path_params["member_id"]
         with ctx.factory.begin() as session:
             member = session.get(StaffMember, member_id) if 0 < member_id < 2**31 else None
