@@ -403,3 +403,36 @@ def test_transfer_from_the_queue_card(bot: tuple[FakeBotApi, dict[str, str]]) ->
         lambda: "Helsińska Fundacja Praw Człowieka" in api.sent(chat_id=7006)[-1]["text"],
         timeout=20,
     )
+
+
+def test_a_reply_from_the_web_console_reaches_the_person_and_the_topic(
+    bot: tuple[FakeBotApi, dict[str, str]],
+) -> None:
+    from bot.services.staff_cases import staff_message
+
+    api, env = bot
+    link_homo_faber(api, env)
+    create_case(api, 7010)
+    api.wait_for(
+        lambda: any("take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)),
+        timeout=20,
+    )
+    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=ANNA)
+    api.wait_for(lambda: case_row(env).telegram_topic_id is not None, timeout=20)
+    topic = case_row(env).telegram_topic_id
+    before = len(api.sent(chat_id=7010))
+    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
+    factory = make_session_factory(engine)
+    # What the console's Reply and Note buttons call, as Anna (staff member 1).
+    assert staff_message(factory, "L-1001", 1, "Zadzwonimy jutro <b>o 10</b>.", from_console=True)
+    assert staff_message(factory, "L-1001", 1, "sprawdzić umowę", note=True, from_console=True)
+    api.wait_for(lambda: len(api.sent(chat_id=7010)) > before, timeout=20)
+    assert "Zadzwonimy jutro &lt;b&gt;o 10&lt;/b&gt;." in api.sent(chat_id=7010)[-1]["text"]
+    in_topic = lambda: [m.get("text", "") for m in api.sent(chat_id=GROUP)  # noqa: E731
+                        if str(m.get("message_thread_id")) == str(topic)]  # fmt: skip
+    api.wait_for(lambda: sum("Anna" in t for t in in_topic()) >= 2, timeout=20)
+    shown = [t for t in in_topic() if "Anna" in t]
+    assert any(t.startswith("💬 <b>Anna</b>: Zadzwonimy jutro &lt;b&gt;") for t in shown)
+    assert any(t.startswith("📝 <b>Anna</b>: sprawdzić umowę") for t in shown)
+    assert all("sprawdzić umowę" not in m.get("text", "") for m in api.sent(chat_id=7010))
+    engine.dispose()

@@ -37,6 +37,7 @@ def routes(console: Console) -> list[Route]:
         address = ctx.request.client.host if ctx.request.client else "unknown"
         result = accounts.sign_in(ctx.factory, email, password, address)
         if result.account_id is not None:
+            ctx.audit("signed_in", "account", str(result.account_id), address=address[:100])
             return start_session(ctx, result.account_id, ctx.field("next", 300))
         if result.locked_minutes:
             error = ctx.t.ngettext(
@@ -86,6 +87,7 @@ def routes(console: Console) -> list[Route]:
         if ctx.request.method == "POST":
             language = ctx.field("language", 5)
             if language in LOCALES and accounts.set_language(ctx.factory, ctx.me.id, language):
+                ctx.audit("language_changed", "account", str(ctx.me.id), language=language)
                 return ctx.redirect("/account", done="saved")
             return ctx.render("account.html", status=400)
         return ctx.render("account.html")
