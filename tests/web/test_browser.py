@@ -76,6 +76,13 @@ def test_sign_in_wrong_password_then_right_and_the_main_pages(page: Page, consol
         assert headers["cache-control"] == "no-store"
         expect(page.locator("h1")).to_contain_text(heading)
         screenshot(page, path.strip("/"))
+    # On a phone: nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/cases", "/faq/1", "/insights"):
+        page.goto(console.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    screenshot(page, "phone-faq-entry")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("text=Sign out")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.goto(console.url + "/faq") is not None

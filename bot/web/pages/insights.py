@@ -15,6 +15,9 @@ from bot.web.console import Console, Ctx
 from nlu.labels import CATEGORIES
 
 BREAKDOWNS = ("category", "subcategory", "city", "language", "month")
+# Cross-tables a coordinator can pick for the page (the CSV takes any combination).
+TABLES = (("month", "category"), ("month", "city"), ("city", "category"),
+          ("category", "language"), ("subcategory", "city"), ("month", "language"))  # fmt: skip
 
 
 def _month(value: str, end: bool) -> date | None:
@@ -66,7 +69,10 @@ def routes(console: Console) -> list[Route]:
             rows = insights.counts(f, filters, (by,))
             bars = [(row.group[by] or "-", row.count) for row in rows]
             charts.append(insights.bar_chart_svg(bars, title, other_label=ctx.t._("other")))
-        table = insights.counts(f, filters, ("month", "category"))
+        table_by = tuple(ctx.query("table", 40).split(","))
+        if table_by not in TABLES:
+            table_by = TABLES[0]
+        table = insights.counts(f, filters, table_by)
         return ctx.render(
             "insights.html",
             filters=filters,
@@ -74,6 +80,8 @@ def routes(console: Console) -> list[Route]:
             total=insights.counts(f, filters, ())[0].shown,
             charts=charts,
             table=table,
+            table_by=table_by,
+            tables=TABLES,
             response=insights.first_response(f, filters),
             response_by=insights.first_response_by(f, filters, "category"),
             ratings=insights.ratings(f, filters),
