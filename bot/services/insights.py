@@ -5,7 +5,8 @@ every count from 1 to SUPPRESS_BELOW - 1 is shown as "<5": in rows (``shown``),
 in CSV and in charts. The real ``count``/``n`` fields exist for sorting and
 totals inside the server; templates and exports must use the ``shown`` strings.
 
-Grouping happens in SQL (one GROUP BY per call); percentiles happen in Python.
+Grouping happens in SQL (one GROUP BY per call); percentiles too on PostgreSQL
+(percentile_cont), in Python on SQLite.
 Cancelled cases are left out everywhere: they are not requests for help.
 """
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, Float, Subquery, cast, func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import LANGUAGES, CaseStatus, Category, MessageDirection
@@ -188,26 +189,56 @@ def counts(factory: sessionmaker[Session], filters: Filters, by: tuple[str, ...]
     return sorted(rows, key=lambda row: _sort_key(row.group.values()))
 
 
-def _response_hours(
-    factory: sessionmaker[Session], filters: Filters, by: str | None
-) -> list[tuple[str | None, float]]:
-    """(group key, hours to first reply) for every case with a reply."""
-    first_reply = (
+def _first_reply() -> Subquery:
+    """Each replied case's id and the time of its first message to the client."""
+    return (
         select(CaseMessage.case_id, func.min(CaseMessage.created_at).label("at"))
         .where(CaseMessage.direction == MessageDirection.TO_CLIENT)
         .group_by(CaseMessage.case_id)
         .subquery()
     )
+
+
+def _response_times_in_sql(
+    factory: sessionmaker[Session], filters: Filters, by: str | None
+) -> dict[str | None, ResponseTimes] | None:
+    """PostgreSQL: n, median and p90 per group from the database (percentile_cont
+    interpolates as ``_times`` does), so the page fetches a row per group rather than
+    one per replied case: with 10,000 cases, half the time and far less garbage for
+    the collector. None elsewhere (SQLite has no percentile_cont)."""
+    first_reply = _first_reply()
     with factory() as session:
-        # The difference in SQL: one float per case is far cheaper to fetch than
-        # two datetimes (10,000 replied cases: ~3x faster on PostgreSQL).
-        hours: ColumnElement[float]
-        if session.get_bind().dialect.name == "postgresql":
-            seconds = func.extract("epoch", first_reply.c.at - Case.created_at)
-            hours = cast(seconds / 3600, Float)
-        else:
-            days = func.julianday(first_reply.c.at) - func.julianday(Case.created_at)
-            hours = cast(days * 24, Float)
+        if session.get_bind().dialect.name != "postgresql":
+            return None
+        # To the second, as on SQLite.
+        seconds = func.round(func.extract("epoch", first_reply.c.at - Case.created_at))
+        hours = cast(seconds, Float) / 3600
+        key = _key(session, by).label(by) if by is not None else literal_column("NULL")
+        statement = (
+            select(
+                key,
+                func.count(),
+                func.percentile_cont(0.5).within_group(hours),
+                func.percentile_cont(0.9).within_group(hours),
+            )
+            .join(first_reply, first_reply.c.case_id == Case.id)
+            .where(*_conditions(filters))
+        )
+        if by is not None:
+            statement = statement.group_by(key)
+        rows = session.execute(statement).all()
+    return {group: _summary(int(n), median, p90) for group, n, median, p90 in rows}
+
+
+def _response_hours(
+    factory: sessionmaker[Session], filters: Filters, by: str | None
+) -> list[tuple[str | None, float]]:
+    """(group key, hours to first reply) for every case with a reply (SQLite)."""
+    first_reply = _first_reply()
+    with factory() as session:
+        # The difference in SQL: one float per case is far cheaper to fetch than two datetimes.
+        days = func.julianday(first_reply.c.at) - func.julianday(Case.created_at)
+        hours: ColumnElement[float] = cast(days * 24, Float)
         key = _key(session, by) if by is not None else literal_column("NULL")
         statement = (
             select(key, hours)
@@ -219,16 +250,24 @@ def _response_hours(
     return [(group, round(float(value) * 3600) / 3600) for group, value in rows]
 
 
-def _times(hours: list[float]) -> ResponseTimes:
-    n = len(hours)
+def _summary(n: int, median: float | None, p90: float | None) -> ResponseTimes:
     if n < SUPPRESS_BELOW:
         return ResponseTimes(n, None, None, shown(n))
+    return ResponseTimes(n, median, p90, shown(n))
+
+
+def _times(hours: list[float]) -> ResponseTimes:
+    if len(hours) < SUPPRESS_BELOW:
+        return _summary(len(hours), None, None)
     deciles = statistics.quantiles(hours, n=10, method="inclusive")
-    return ResponseTimes(n, statistics.median(hours), deciles[8], shown(n))
+    return _summary(len(hours), statistics.median(hours), deciles[8])
 
 
 def first_response(factory: sessionmaker[Session], filters: Filters) -> ResponseTimes:
     """Median and 90th percentile of the hours to the first reply, over replied cases."""
+    in_sql = _response_times_in_sql(factory, filters, None)
+    if in_sql is not None:
+        return in_sql[None]  # no GROUP BY: exactly one row, n=0 when nothing matches
     return _times([hours for _, hours in _response_hours(factory, filters, None)])
 
 
@@ -237,6 +276,9 @@ def first_response_by(
 ) -> list[tuple[str | None, ResponseTimes]]:
     """``first_response`` per value of one dimension (groups with a reply only), sorted."""
     _check_dimensions((by,))
+    in_sql = _response_times_in_sql(factory, filters, by)
+    if in_sql is not None:
+        return sorted(in_sql.items(), key=lambda item: _sort_key((item[0],)))
     groups: dict[str | None, list[float]] = {}
     for group, hours in _response_hours(factory, filters, by):
         groups.setdefault(group, []).append(hours)

@@ -190,6 +190,12 @@ class CaseMessage(Base):
 
     case: Mapped[Case] = relationship(back_populates="messages")
 
+    __table_args__ = (
+        # Insights' time to the first reply: each case's earliest message to the client,
+        # read in case order from the index alone.
+        Index("ix_case_messages_first_reply", "direction", "case_id", "created_at"),
+    )
+
 
 class FaqEntry(Timestamped, Base):
     """A published answer; its words live in one translation per language."""
@@ -321,6 +327,8 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(80))
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
 
 
 class OutboxMessage(Base):

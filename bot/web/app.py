@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import secrets
@@ -80,6 +81,11 @@ def create_app(settings: Settings) -> Starlette:
 def _disposing(storage: Storage) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # What was loaded at start-up (NLU-free, but SQLAlchemy, Babel, Jinja: ~150,000
+        # objects) stays for the process's life: keep the collector from rescanning it on
+        # every full collection, which otherwise adds ~80 ms pauses to page loads.
+        gc.collect()
+        gc.freeze()
         yield
         storage.dispose()
 

@@ -129,6 +129,7 @@ class Console:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates ship with the package; no stat() per include
         )
 
     def set_cookie(self, response: Response, name: str, value: str, max_age: int = 43_200) -> None:
