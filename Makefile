@@ -51,6 +51,7 @@ demo: install
 	@echo
 	@echo "You are a person writing to Razem. Type a message, or a number to press a button."
 	@echo "In another terminal, see a partner's queue: $(BIN)/razem chat --staff sip"
+	@echo "Or the web console: $(BIN)/razem user add you@example.org --role coordinator, then $(BIN)/razem web"
 	@echo
 	@RAZEM_FAQ_SHOW_DRAFTS=true $(BIN)/razem chat
 
