@@ -64,7 +64,7 @@ def routes(console: Console) -> list[Route]:
                 ctx,
                 shown,
                 problems,
-                _preview(texts, fields) if action == "preview" else None,
+                _preview(texts) if action == "preview" else None,
                 status=400 if problems and action != "preview" else 200,
             )
         if action not in ("draft", "publish"):
@@ -99,7 +99,7 @@ def routes(console: Console) -> list[Route]:
     def revert(ctx: Ctx) -> Response:
         entry_id = _entry_id(ctx)
         revision = ctx.field("revision", 12)
-        if entry_id is None or not revision.isdigit():
+        if entry_id is None or not (revision.isdigit() and int(revision) < 2**31):
             raise Refused(404)
         if not faq_editing.revert(ctx.factory, entry_id, int(revision), ctx.me.actor):
             raise Refused(404)
@@ -218,7 +218,7 @@ def _read(
     return fields, texts, problems
 
 
-def _preview(texts: dict[str, Text], fields: EntryFields) -> dict[str, list[str]]:
+def _preview(texts: dict[str, Text]) -> dict[str, list[str]]:
     """Each language's answer exactly as the bot sends it to Telegram (HTML pieces)."""
     shown = {}
     for lang, text in texts.items():

@@ -52,7 +52,6 @@ def routes(console: Console) -> list[Route]:
                                            after=_partner_snapshot(partner)))  # fmt: skip
                     session.flush()
                     return ctx.redirect(f"/partners/{slug}", done="saved")
-                session.rollback()
             return ctx.render(
                 "partner_edit.html", status=400 if errors else 200, partner=partner,
                 errors=errors, kinds=KINDS, places=PLACES, langs=LANGUAGES,
@@ -68,7 +67,8 @@ def routes(console: Console) -> list[Route]:
         problems = []
         if not name or len(name) > 120:
             problems.append(ctx.t._("Write a name of at most 120 characters."))
-        if telegram and not (telegram.isdigit() and 0 < int(telegram) < 2**53):
+        telegram_id = int(telegram) if telegram.isdigit() and 0 < int(telegram) < 2**53 else None
+        if telegram and telegram_id is None:
             problems.append(
                 ctx.t._("A Telegram id is a number (the person can get it from @userinfobot).")
             )
@@ -78,14 +78,14 @@ def routes(console: Console) -> list[Route]:
             partner = session.scalars(select(Partner).where(Partner.slug == slug)).first()
             if partner is None:
                 raise Refused(404)
-            if telegram and session.scalars(select(StaffMember.id).where(
-                StaffMember.partner_id == partner.id, StaffMember.telegram_user_id == int(telegram)
+            if telegram_id and session.scalars(select(StaffMember.id).where(
+                StaffMember.partner_id == partner.id, StaffMember.telegram_user_id == telegram_id
             )).first():  # fmt: skip
                 problems.append(ctx.t._("This Telegram account is already on the staff list."))
             if problems:
                 return ctx.redirect(f"/partners/{slug}", error=" ".join(problems))
             member = StaffMember(partner_id=partner.id, display_name=name, role=StaffRole(role),
-                                 telegram_user_id=int(telegram) if telegram else None)  # fmt: skip
+                                 telegram_user_id=telegram_id)  # fmt: skip
             session.add(member)
             session.flush()
             session.add(AuditEntry(actor=ctx.me.actor, action="staff_added", entity_type="staff",
@@ -111,14 +111,14 @@ def routes(console: Console) -> list[Route]:
 
     @console.page(coordinator)
     def rules(ctx: Ctx) -> Response:
-        return _rules_page(ctx, {}, None)
+        return _rules_page(ctx, {})
 
     @console.page(coordinator)
     def rule_save(ctx: Ctx) -> Response:
         raw_id = ctx.request.path_params.get("rule_id")
         values, targets, errors = _rule_form(ctx)
         if errors:
-            return _rules_page(ctx, errors, raw_id, status=400)
+            return _rules_page(ctx, errors, status=400)
         with ctx.factory.begin() as session:
             if raw_id is None:
                 rule = RoutingRule(**values)
@@ -239,9 +239,7 @@ def _rule_snapshot(rule: RoutingRule) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _rules_page(
-    ctx: Ctx, errors: dict[str, str], failed_id: int | None, status: int = 200
-) -> Response:
+def _rules_page(ctx: Ctx, errors: dict[str, str], status: int = 200) -> Response:
     with ctx.factory() as session:
         rules = session.scalars(
             select(RoutingRule)
@@ -264,6 +262,6 @@ def _rules_page(
                         gaps.append((kind, language, city))
         return ctx.render(
             "routing.html", status=status, rules=rules, gaps=gaps, errors=errors,
-            failed_id=failed_id, kinds=KINDS, places=PLACES, langs=LANGUAGES,
+            kinds=KINDS, places=PLACES, langs=LANGUAGES,
             subcategories=sorted(INTENT_CATEGORY),
         )  # fmt: skip
