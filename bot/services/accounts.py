@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import LANGUAGES, ConsoleRole, StaffRole
@@ -311,8 +311,3 @@ def set_language(factory: sessionmaker[Session], account_id: int, language: str)
             return False
         account.language = language
         return True
-
-
-def count_accounts(factory: sessionmaker[Session]) -> int:
-    with factory() as session:
-        return session.scalar(select(func.count(ConsoleAccount.id))) or 0

@@ -47,6 +47,11 @@ class Text:
     def as_dict(self) -> dict[str, Any]:
         return {"question": self.question, "variants": list(self.variants), "answer": self.answer}
 
+    def revision(self, language: str, author: str, action: str, **entry: Any) -> FaqRevision:
+        """This text as a row of the entry's history (``entry=`` or ``entry_id=``)."""
+        return FaqRevision(language=language, question=self.question, variants=list(self.variants),
+                           answer=self.answer, author=author, action=action, **entry)  # fmt: skip
+
     @classmethod
     def of(cls, data: dict[str, Any] | FaqTranslation | FaqRevision) -> Text:
         if isinstance(data, dict):
@@ -346,17 +351,7 @@ def save(
                 translation.draft = pending
                 action = "draft"
             if changed:
-                session.add(
-                    FaqRevision(
-                        entry=entry,
-                        language=language,
-                        question=text.question,
-                        variants=list(text.variants),
-                        answer=text.answer,
-                        author=author,
-                        action=action,
-                    )
-                )
+                session.add(text.revision(language, author, action, entry=entry))
         if publish:
             entry.status = FaqStatus.PUBLISHED
         # The running bots watch this stamp to reload their FAQ index.
@@ -436,17 +431,7 @@ def revert(factory: sessionmaker[Session], entry_id: int, revision_id: int, auth
         slug = session.scalars(select(FaqEntry.slug).where(FaqEntry.id == entry_id)).one()
         restored = Text.of(revision)
         translation.draft = None if restored == Text.of(translation) else restored.as_dict()
-        session.add(
-            FaqRevision(
-                entry_id=entry_id,
-                language=revision.language,
-                question=revision.question,
-                variants=list(revision.variants),
-                answer=revision.answer,
-                author=author,
-                action="reverted",
-            )
-        )
+        session.add(restored.revision(revision.language, author, "reverted", entry_id=entry_id))
         session.add(
             AuditEntry(
                 actor=author,

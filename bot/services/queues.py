@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,9 +38,9 @@ class QueueFilters:
         """The filters, and the names of fields whose values were not understood (ignored)."""
         bad: list[str] = []
 
-        def pick(name: str, allowed: object) -> str:
+        def pick(name: str, allowed: Collection[str]) -> str:
             value = query.get(name, "")[:60]
-            if value and value not in allowed:  # type: ignore[operator]
+            if value and value not in allowed:
                 bad.append(name)
                 return ""
             return value
@@ -211,13 +212,6 @@ class CaseView:
     events: tuple[Event, ...]
 
 
-def case_partner(factory: sessionmaker[Session], reference: str) -> int | None:
-    with factory() as session:
-        return session.scalars(
-            select(Case.partner_id).where(Case.reference == reference[:16])
-        ).first()
-
-
 def case_view(factory: sessionmaker[Session], reference: str) -> CaseView | None:
     with factory() as session:
         found = session.execute(
@@ -242,7 +236,14 @@ def case_view(factory: sessionmaker[Session], reference: str) -> CaseView | None
             .order_by(AuditEntry.id)
             .limit(200)
         ).all()
-        staff_names = dict(session.execute(select(StaffMember.id, StaffMember.display_name)).all())
+        staff_ids = {int(a.actor[6:]) for a in audit if re.fullmatch(r"staff:\d+", a.actor)}
+        staff_names = dict(
+            session.execute(
+                select(StaffMember.id, StaffMember.display_name).where(
+                    StaffMember.id.in_(staff_ids)
+                )
+            ).all()
+        )
         return CaseView(
             c.reference, partner.id, partner.slug, partner.name_pl, c.status.value, c.category,
             c.subcategory, c.language, c.city, c.urgent, tuple(c.urgent_signals or ()),

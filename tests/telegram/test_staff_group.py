@@ -54,6 +54,17 @@ def create_case(api: FakeBotApi, chat: int) -> None:
     step(api, chat, press="details:skip")
 
 
+def take_new_case(api: FakeBotApi, env: dict[str, str], chat: int) -> None:
+    """homo-faber's group linked, a person in ``chat`` makes case L-1001, Anna takes it."""
+    link_homo_faber(api, env)
+    create_case(api, chat)
+    api.wait_for(
+        lambda: any("take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)),
+        timeout=20,
+    )
+    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=ANNA)
+
+
 def case_row(env: dict[str, str]) -> Case:
     engine = create_engine_for(env["RAZEM_DATABASE_URL"])
     with make_session_factory(engine)() as session:
@@ -159,13 +170,7 @@ def test_after_take_a_topic_carries_the_conversation_both_ways(
     bot: tuple[FakeBotApi, dict[str, str]],
 ) -> None:
     api, env = bot
-    link_homo_faber(api, env)
-    create_case(api, 7003)
-    api.wait_for(
-        lambda: any("take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)),
-        timeout=20,
-    )
-    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=ANNA)
+    take_new_case(api, env, 7003)
     api.wait_for(lambda: bool(api.sent("createForumTopic")), timeout=20)
     topic_call = api.sent("createForumTopic")[0]
     assert (
@@ -242,13 +247,7 @@ def _directions(factory) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_close_rate_reopen_and_transfer(bot: tuple[FakeBotApi, dict[str, str]]) -> None:
     api, env = bot
-    link_homo_faber(api, env)
-    create_case(api, 7004)
-    api.wait_for(
-        lambda: any("take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)),
-        timeout=20,
-    )
-    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=ANNA)
+    take_new_case(api, env, 7004)
     api.wait_for(lambda: case_row(env).telegram_topic_id is not None, timeout=20)
     topic = case_row(env).telegram_topic_id
     assert topic is not None
@@ -411,13 +410,7 @@ def test_a_reply_from_the_web_console_reaches_the_person_and_the_topic(
     from bot.services.staff_cases import staff_message
 
     api, env = bot
-    link_homo_faber(api, env)
-    create_case(api, 7010)
-    api.wait_for(
-        lambda: any("take:L-1001" in str(m.get("reply_markup")) for m in api.sent(chat_id=GROUP)),
-        timeout=20,
-    )
-    api.press(GROUP, "take:L-1001", chat_type="supergroup", user_id=ANNA)
+    take_new_case(api, env, 7010)
     api.wait_for(lambda: case_row(env).telegram_topic_id is not None, timeout=20)
     topic = case_row(env).telegram_topic_id
     before = len(api.sent(chat_id=7010))
