@@ -108,6 +108,8 @@ class Conversations:
                     found.language,
                     found.draft,
                     found.expired,
+                    found.category,
+                    found.reviewed,
                 )
             case a.ListFaq(category=category, language=language):
                 topics = await self._db(

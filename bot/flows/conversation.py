@@ -277,7 +277,7 @@ def _menu(state: State, value: str) -> Result:
                 rows=(
                     (Choice(t._("Legal help"), "topic:legal"),),
                     (Choice(t._("Psychological support"), "topic:psychological"),),
-                    (Choice(t._("Social help: housing, money, health, school"), "topic:social"),),
+                    (Choice(t._("Housing, money, health, school"), "topic:social"),),
                 ),
             )
         ], state
@@ -591,12 +591,9 @@ def _faq_shown(state: State, event: FaqShown, t: Translator) -> Result:
                 "This answer is not yet available in your language, so it is shown in another language."
             )
         )
-    if event.draft:
-        parts.append(
-            t._(
-                "This answer has not yet been checked by a lawyer. Please confirm it with a partner organisation."
-            )
-        )
+    note = texts.review_note(t, event.category, unchecked=event.draft or not event.reviewed)
+    if note:
+        parts.append(note)
     if event.expired:
         parts.append(
             t._("This answer may be out of date. Please check with a partner organisation.")
@@ -610,7 +607,7 @@ def _faq_shown(state: State, event: FaqShown, t: Translator) -> Result:
                 rows=(
                     (
                         Choice(t._("Yes"), "helped:yes"),
-                        Choice(t._("No, I'd like to talk to someone"), "helped:no"),
+                        Choice(t._("No, I need a person"), "helped:no"),
                     ),
                 ),
             ),
@@ -638,7 +635,8 @@ def _faq_listed(state: State, event: FaqListed, t: Translator) -> Result:
             )
         ], state
     rows = tuple(
-        (Choice(entry.question[:60], f"faq:{entry.slug}"),) for entry in event.entries[:20]
+        (Choice(texts.button_label(entry.question), f"faq:{entry.slug}"),)
+        for entry in event.entries[:20]
     )
     return [Reply(t._("Choose a question:"), rows=rows)], state
 

@@ -53,6 +53,8 @@ class FaqShown:
     language: str  # the language the answer is in
     draft: bool
     expired: bool
+    category: str = "legal"  # legal | social | psychological: which caveat fits
+    reviewed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,10 @@ from bot.flows.actions import Choice, Reply
 from bot.i18n import LANGUAGE_NAMES, LOCALES, Translator
 
 CITIES = ("Lublin", "Poznań", "Warszawa", "Wrocław")
+# What a phone shows of a button before the app cuts it: two buttons in a row get
+# about 20 characters each, a button alone in its row about 32. Labels in the catalogs
+# are written to fit (tests/i18n/test_buttons.py).
+HALF_WIDTH, FULL_WIDTH = 20, 32
 
 
 def emergency(t: Translator) -> Reply:
@@ -87,8 +91,8 @@ def category_rows(t: Translator) -> tuple[tuple[Choice, ...], ...]:
     return (
         (Choice(t._("Legal help"), "cat:legal"),),
         (Choice(t._("Psychological support"), "cat:psychological"),),
-        (Choice(t._("Social help: housing, money, health, school"), "cat:social"),),
-        (Choice(t._("I'm not sure, connect me to a person"), "cat:unsure"),),
+        (Choice(t._("Housing, money, health, school"), "cat:social"),),
+        (Choice(t._("Not sure, connect me to a person"), "cat:unsure"),),
     )
 
 
@@ -152,3 +156,32 @@ def status_name(t: Translator, status: str) -> str:
         "cancelled": t._("cancelled"),
     }
     return names.get(status, status)
+
+
+def button_label(text: str, limit: int = FULL_WIDTH) -> str:
+    """A text that was not written as a label (an FAQ question edited in the console),
+    shortened at a word boundary with "…" rather than cut mid-word by the app."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,.:;—-") + "…"
+
+
+def review_note(t: Translator, category: str, *, unchecked: bool) -> str | None:
+    """The caveat under an FAQ answer nobody has checked yet. Only legal answers wait for
+    a lawyer; social ones for a partner who knows the current rules. Psychological and
+    crisis answers get none: their numbers are the same as /emergency, and a doubt under
+    them would only make a person in crisis hesitate to call."""
+    if not unchecked:
+        return None
+    if category == "legal":
+        return t._(
+            "This answer has not yet been checked by a lawyer. Please confirm it with a partner organisation."
+        )
+    if category == "social":
+        return t._(
+            "Rules and conditions change. Please confirm them with a partner organisation before you act."
+        )
+    return None

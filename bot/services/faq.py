@@ -64,6 +64,9 @@ class FaqAnswer:
     language: str
     draft: bool
     expired: bool
+    category: str = "legal"
+    # A lawyer (or, for social answers, a partner) has put their name to the entry.
+    reviewed: bool = False
 
 
 def faq_answer(
@@ -90,6 +93,8 @@ def faq_answer(
                     candidate,
                     entry.status != FaqStatus.PUBLISHED,
                     expired,
+                    entry.category,
+                    entry.reviewed_at is not None,
                 )
         return None
 
