@@ -61,6 +61,18 @@ def outcome_of(error: TelegramError) -> Outcome:
     return Dead(f"bad request: {error}")
 
 
+def _status_for_staff(t: Translator, status: CaseStatus) -> str:
+    """The card's last line once the case can no longer be taken from it, in the
+    staff's language (not the raw status code)."""
+    names = {
+        CaseStatus.CLAIMED: t._("Taken"),
+        CaseStatus.CLOSED: t._("Closed"),
+        CaseStatus.TRANSFERRED: t._("Passed to another partner"),
+        CaseStatus.CANCELLED: t._("Cancelled at the person's request"),
+    }
+    return names.get(status, status.value)
+
+
 class TelegramSender:
     def __init__(self, bot: Bot, factory: sessionmaker[Session], staff_locale: str) -> None:
         self.bot = bot
@@ -135,7 +147,7 @@ class TelegramSender:
             elif case.status == CaseStatus.NEW:
                 lines += ["", t._("Waiting for someone to take it")]
             else:
-                lines += ["", case.status.value]
+                lines += ["", _status_for_staff(t, case.status)]
             markup = None
             if case.status == CaseStatus.NEW:
                 markup = InlineKeyboardMarkup(

@@ -116,7 +116,7 @@ def test_the_overview_shows_every_seeded_entry_as_a_draft_in_four_languages(
         assert {(s.state, s.needs_update) for s in summary.languages} == {("draft", False)}
         assert summary.never_reviewed
     legal_aid = next(s for s in summaries if s.slug == SLUG)
-    assert legal_aid.question == "Де отримати безкоштовну юридичну допомогу?"
+    assert legal_aid.question == "Де знайти безкоштовного юриста?"
     assert (legal_aid.category, legal_aid.subcategory) == ("legal", "legal_other")
 
 
