@@ -55,7 +55,7 @@ def consent(t: Translator) -> Reply:
         + "\n\n"
         + t._(
             "I will store what you write here, your language and your city. Only the staff of "
-            "the organisation that takes your case will see it. We do not share it with "
+            "the organisation that takes your request will see it. We do not share it with "
             "offices or the police."
         )
         + "\n"
