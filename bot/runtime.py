@@ -134,7 +134,9 @@ class Conversations:
                 name = (
                     created.partner_name_en if action.language == "en" else created.partner_name_pl
                 )
-                return e.CaseCreated(created.reference, name, created.urgent)
+                return e.CaseCreated(
+                    created.reference, name, created.urgent, created.partner_is_fallback
+                )
             case a.ListCases():
                 rows = await self._db(cases.list_cases, f, channel, chat_id)
                 known = await self._language(channel, chat_id)
@@ -147,6 +149,7 @@ class Conversations:
                             r.partner_name_en if known == "en" else r.partner_name_pl,
                             r.created_at,
                             r.updated_at,
+                            r.partner_is_fallback,
                         )
                         for r in rows
                     )

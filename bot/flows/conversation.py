@@ -647,7 +647,7 @@ def _case_created(state: State, event: CaseCreated, t: Translator) -> Result:
         t._(
             "Your request {reference} has been passed to {partner}.",
             reference=event.reference,
-            partner=event.partner_name,
+            partner=texts.partner_name(t, event.partner_name, coordinators=event.coordinators),
         )
     ]
     if event.urgent:
@@ -673,7 +673,7 @@ def _cases_listed(state: State, event: CasesListed, t: Translator) -> Result:
                 reference=case.reference,
                 status=texts.status_name(t, case.status),
                 date=t.date(case.created_at),
-                partner=case.partner_name,
+                partner=texts.partner_name(t, case.partner_name, coordinators=case.coordinators),
             )
         )
         if case.status in ("new", "claimed"):

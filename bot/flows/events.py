@@ -79,6 +79,7 @@ class CaseCreated:
     reference: str
     partner_name: str
     urgent: bool
+    coordinators: bool = False  # the consortium's fallback: named in the person's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class CaseSummary:
     partner_name: str
     created_at: datetime
     updated_at: datetime
+    coordinators: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,3 +185,10 @@ def review_note(t: Translator, category: str, *, unchecked: bool) -> str | None:
             "Rules and conditions change. Please confirm them with a partner organisation before you act."
         )
     return None
+
+
+def partner_name(t: Translator, name: str, *, coordinators: bool) -> str:
+    """Partners are named as on their doors and websites (in Polish); the consortium's
+    coordinators have no door, so the person reads who they are in their own language,
+    and never a "queue", which reads as a long wait."""
+    return t._("the consortium's coordinators") if coordinators else name

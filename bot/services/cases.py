@@ -41,6 +41,8 @@ class CreatedCase:
     partner_name_en: str
     urgent: bool
     routing_reason: str
+    # The consortium's coordinators: named in the person's language, not by a partner name.
+    partner_is_fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class CaseRow:
     partner_name_en: str
     created_at: datetime
     updated_at: datetime
+    partner_is_fallback: bool = False
 
 
 class ConsentMissing(Exception):
@@ -126,6 +129,7 @@ def create_case(
             route.partner.name_en,
             case.urgent,
             case.routing_reason or "",
+            route.partner.is_fallback,
         )
 
 
@@ -147,6 +151,7 @@ def list_cases(factory: sessionmaker[Session], channel: Channel, chat_id: str) -
                 p.name_en,
                 c.created_at,
                 c.updated_at,
+                p.is_fallback,
             )
             for c, p in rows
         ]

@@ -184,6 +184,7 @@ def test_low_confidence_is_resolved_with_buttons(
     [case] = cases_of(seeded)
     assert case.category == "social" and case.city == "online"
     assert partner_slug(seeded, case) == "consortium"  # no rule for social help online
+    assert t._("the consortium's coordinators") in person.text()  # never a queue's name
     assert "+48 600 000 000" in (case.summary or "")
     assert (
         t._("A staff member will reply to you here, in this chat. You can follow it with /cases.")

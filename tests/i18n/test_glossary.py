@@ -5,13 +5,20 @@ translation in the FAQ."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from bot.flows.actions import Reply
+from bot.flows.conversation import step
+from bot.flows.events import CaseCreated, CasesListed, CaseSummary
+from bot.flows.state import State, Step
+from bot.i18n import translator
 from tests.i18n.words import LANGUAGES, faq_entries, faq_texts, glossary_table, person_strings
 
 NEVER = glossary_table("## Never in what the person reads (checked)")
 OFFICE_WORDS = glossary_table("## Polish office words (checked)")
+NOW = datetime(2026, 4, 21, 9, 0, tzinfo=UTC)
 
 
 def test_the_glossary_tables_are_there_and_compile() -> None:
@@ -66,3 +73,20 @@ def test_the_checks_catch_what_the_review_found() -> None:
     for language, sample in samples.items():
         hits = {row[1] for row in NEVER if row[0] == language and re.search(row[1], sample)}
         assert len(hits) >= 2, (language, hits)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_fallback_is_the_consortium_s_coordinators_in_the_person_s_language(
+    language: str,
+) -> None:
+    t = translator(language)
+    created = CaseCreated("O-1001", "Koordynatorzy konsorcjum", False, coordinators=True)
+    actions, state = step(State(locale=language, step=Step.ASK_DETAILS), created)
+    listed = CasesListed(
+        (CaseSummary("O-1001", "new", "social", "Koordynatorzy konsorcjum", NOW, NOW, True),)
+    )
+    actions += step(state, listed)[0]
+    text = "\n".join(action.text for action in actions if isinstance(action, Reply))
+    assert text.count(t._("the consortium's coordinators")) == 2, text
+    queue = [row[1] for row in NEVER if row[0] == language and row[2].startswith("a queue")]
+    assert not any(re.search(pattern, text) for pattern in queue), text
