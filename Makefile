@@ -77,6 +77,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/nlu_speed.py
 	$(BIN)/python benchmarks/console_speed.py
+	$(BIN)/python benchmarks/load.py
 
 # Opt-in: real Rasa 3.6 (Python 3.10, about 2.7 GB) against the same nlu/ project.
 $(RASA_VENV)/bin/rasa:

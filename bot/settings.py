@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Where people open the console: the password-set links `razem user add` prints.
     web_base_url: str = "http://127.0.0.1:8080"
     webhook_secret: SecretStr | None = None
+    # Pace sends to Telegram's limits (30 messages/s, 1/s per chat, 20/min per group).
+    # Off only against a local Bot API stub, to measure Razem rather than the limiter.
+    telegram_rate_limit: bool = True
     log_level: str = "WARNING"
 
     @field_validator("database_url")

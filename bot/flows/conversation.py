@@ -48,6 +48,7 @@ from bot.flows.events import (
     Text,
 )
 from bot.flows.state import Consent, Draft, State, Step
+from bot.flows.typed import typed_choice
 from bot.i18n import LOCALES, Translator, normalise_locale, translator
 from nlu.api import Parse
 
@@ -57,6 +58,8 @@ CONFIDENT = 0.6
 # An FAQ entry this similar to the message is answered at once.
 FAQ_CONFIDENT = 0.55
 CATEGORIES = ("legal", "psychological", "social")
+# The person picked the kind of help with a button: it is not asked again.
+CHOSEN_BY_PERSON = 1.0
 
 Result = tuple[list[Action], State]
 
@@ -110,6 +113,15 @@ def _command(state: State, event: Command) -> Result:
     ):
         state.step = Step.CHOOSE_LANGUAGE
         return [texts.language_choice(t)], state
+    if name in ("start", "menu") and state.draft.words and state.step in _DRAFT_STEPS:
+        # Commands never lose work: the request waits, and starting over is a choice.
+        return [
+            Reply(
+                t._("Your request is not sent yet. Let's finish it, or start over."),
+                rows=((Choice(t._("Start over"), "restart:yes"),),),
+            ),
+            *_prompt(state),
+        ], state
     if name == "start":
         state.pending = None
         if state.consent == Consent.DECLINED:
@@ -164,7 +176,16 @@ def _confirm_forget(t: Translator) -> Reply:
 # Buttons ---------------------------------------------------------------------------
 
 # Buttons valid in any step; the others only in the step that showed them.
-_GLOBAL = ("lang", "menu", "faq", "topic", "cancel", "rate")
+_GLOBAL = ("lang", "menu", "faq", "topic", "cancel", "rate", "restart")
+# Steps in which a request is being put together: a command must not throw it away.
+_DRAFT_STEPS = (
+    Step.CONFIRM_CATEGORY,
+    Step.CHOOSE_CATEGORY,
+    Step.FAQ_FEEDBACK,
+    Step.ASK_CITY,
+    Step.ASK_DETAILS,
+    Step.CONSENT,
+)
 _EXPECTED = {
     Step.CONSENT: "consent",
     Step.CONFIRM_CATEGORY: "confirm",
@@ -184,6 +205,9 @@ def _button(state: State, event: Button) -> Result:
         return [Reply(t._("That button belongs to an earlier message.")), *_prompt(state)], state
     if kind == "lang":
         return _choose_language(state, value)
+    if kind == "restart":
+        state.step, state.draft, state.pending = Step.DESCRIBE, Draft(), None
+        return [texts.ask_to_describe(t)], state
     if kind == "menu":
         return _menu(state, value)
     if kind == "topic":
@@ -297,16 +321,16 @@ def _consent(state: State, given: bool) -> Result:
     actions: list[Action] = [SaveClient(language=state.locale or "en", consent=given)]
     if not given:
         state.step = Step.DESCRIBE
-        return [
-            *actions,
-            Reply(
-                t._(
-                    "All right. I will not pass anything to a person. You can still read answers to "
-                    "common questions, and agree later with /start."
-                ),
-                rows=texts.menu_rows(t),
+        declined = Reply(
+            t._(
+                "All right. I will not pass anything to a person. You can still read answers to "
+                "common questions, and agree later with /start."
             ),
-        ], state
+            rows=texts.menu_rows(t),
+        )
+        if state.draft.urgent:  # the numbers stay on screen for a person in danger
+            return [*actions, texts.emergency(t, state.draft.urgent_signals), declined], state
+        return [*actions, declined], state
     actions.append(Reply(t._("Thank you.")))
     if state.draft.words:
         return [*actions, *_continue_draft(state)], state
@@ -336,6 +360,7 @@ def _choose_category(state: State, value: str) -> Result:
         return _prompt(state), state
     if state.draft.category != value:
         state.draft.category, state.draft.subcategory = value, f"{value}_other"
+    state.draft.confidence = CHOSEN_BY_PERSON
     if not state.draft.words:
         state.step = Step.DESCRIBE
         return [Reply(t._("Please describe your situation in a few words."))], state
@@ -362,16 +387,17 @@ def _choose_city(state: State, value: str) -> Result:
         return _prompt(state), state
     state.draft.city = value
     state.step = Step.ASK_DETAILS
-    t = _t(state)
-    return [
-        Reply(
-            t._(
-                "Is there anything else the organisation should know to start, for example a deadline "
-                "on a letter or how to reach you? Write it, or skip."
-            ),
-            rows=((Choice(t._("Skip"), "details:skip"),),),
-        )
-    ], state
+    return [_details_question(_t(state))], state
+
+
+def _details_question(t: Translator) -> Reply:
+    return Reply(
+        t._(
+            "Is there anything else the organisation should know to start, for example a deadline "
+            "on a letter or how to reach you? Write it, or skip."
+        ),
+        rows=((Choice(t._("Skip"), "details:skip"),),),
+    )
 
 
 def _create_case(state: State, details: str | None) -> Result:
@@ -399,21 +425,42 @@ def _text(state: State, event: Text) -> Result:
     parse = event.parse
     t = _t(state)
     actions: list[Action] = []
-    if parse.urgent:
-        actions.append(texts.emergency(t))
-    if state.active_case and not parse.urgent:
-        return [RelayToStaff(state.active_case, event.text)], state
     if state.active_case:
+        # A reply inside an open case is not a first message: only a named danger
+        # (not the model's hunch about ordinary words) brings the numbers back.
+        if parse.urgent and parse.urgent_signals:
+            actions.append(texts.emergency(t, parse.urgent_signals))
         return [*actions, RelayToStaff(state.active_case, event.text)], state
+    if parse.urgent:
+        actions.append(texts.emergency(t, parse.urgent_signals))
     if state.step == Step.ASK_DETAILS and not parse.urgent:
         return _create_case(state, details=event.text.strip()[:2000] or None)
-    if state.step == Step.ASK_CITY:
-        city = _city_from_text(event.text)
-        if city:
-            return _choose_city(state, city)
+    if state.step in _EXPECTED and not parse.urgent:
+        pressed = typed_choice(event.text, _choices_on_screen(state))
+        if pressed is not None:
+            return _button(state, Button(pressed, event.language_code))
+    if state.step == Step.ASK_CITY and not parse.urgent and _looks_like_a_place(event):
+        return _city_typed(state, event.text)
     if state.step in (Step.NEW, Step.CHOOSE_LANGUAGE) and state.consent == Consent.UNKNOWN:
         _remember(state, parse, event.text)
         first = state.step == Step.NEW
+        if parse.urgent:
+            # In danger, no language question: the numbers, then straight to consent in
+            # the language we guessed (the menu can change it).
+            state.draft.urgent = True
+            state.step = Step.CONSENT
+            return [
+                *actions,
+                Reply(t._("I will ask a person to look at your message first.")),
+                texts.consent(t),
+            ], state
+        if first and _language_is_clear(event):
+            # The text and the phone agree: no question, a button to change it instead.
+            state.step = Step.CONSENT
+            return [
+                SaveClient(language=state.locale or "en"),
+                _consent_with_language_button(t),
+            ], state
         state.step = Step.CHOOSE_LANGUAGE
         if first:
             return [*actions, texts.language_choice(t)], state
@@ -425,7 +472,7 @@ def _text(state: State, event: Text) -> Result:
             ),
         ], state
     if parse.category == "other" and not parse.urgent:
-        if _is_unclear_request(state, parse):
+        if _is_unclear_request(state, parse) or _adds_to_request(state, parse):
             _remember(state, parse, event.text)  # kept as the person's words for a case
         return [*actions, *_small_talk(state, parse)], state
     _remember(state, parse, event.text)
@@ -440,6 +487,57 @@ def _text(state: State, event: Text) -> Result:
         state.step = Step.FAQ_FEEDBACK
         return [*actions, ShowFaq(parse.faq.id, state.locale or "en")], state
     return [*actions, *_route_by_confidence(state)], state
+
+
+def _language_is_clear(event: Text) -> bool:
+    phone = normalise_locale(event.language_code)
+    return phone is not None and event.parse.language == phone
+
+
+def _consent_with_language_button(t: Translator) -> Reply:
+    consent = texts.consent(t)
+    change = (Choice(t._("Change language"), "menu:language"),)
+    return Reply(consent.text, rows=(*consent.rows, change))
+
+
+def _choices_on_screen(state: State) -> list[Choice]:
+    """The buttons of the question the current step waits for."""
+    if state.step == Step.FAQ_FEEDBACK:
+        t = _t(state)
+        return [
+            Choice(t._("Yes"), "helped:yes"),
+            Choice(t._("No, I need a person"), "helped:no"),
+        ]
+    shown = _prompt(copy.deepcopy(state))
+    return [c for reply in shown if isinstance(reply, Reply) for row in reply.rows for c in row]
+
+
+def _looks_like_a_place(event: Text) -> bool:
+    """A city name or a short answer, not a greeting, a question or a story."""
+    if _city_from_text(event.text):
+        return True
+    words = event.text.split()
+    small_talk = event.parse.subcategory in ("other_thanks", "other_greeting")
+    return 0 < len(words) <= 4 and "?" not in event.text and not small_talk
+
+
+def _city_typed(state: State, text: str) -> Result:
+    """A city typed at the city question: one of ours, or any other place (never refused)."""
+    city = _city_from_text(text)
+    if city is None:
+        # Kraków, a village, "near the border": another city, and the person's own words
+        # go with the request so staff know where.
+        state.draft.add(text)
+        city = "other"
+    return _choose_city(state, city)
+
+
+def _adds_to_request(state: State, parse: Parse) -> bool:
+    """Words typed at a question that are neither a greeting nor thanks: more of the story."""
+    return state.step in _DRAFT_STEPS and parse.subcategory not in (
+        "other_thanks",
+        "other_greeting",
+    )
 
 
 def _remember(state: State, parse: Parse, text: str) -> None:
@@ -458,7 +556,9 @@ def _remember(state: State, parse: Parse, text: str) -> None:
 def _route_by_confidence(state: State) -> list[Action]:
     t = _t(state)
     draft = state.draft
-    if draft.urgent and draft.category in CATEGORIES:
+    if draft.category in CATEGORIES and (
+        draft.urgent or (draft.confidence or 0) >= CHOSEN_BY_PERSON
+    ):
         return _after_category(state)[0]
     if draft.category in CATEGORIES and (draft.confidence or 0) >= CONFIDENT:
         state.step = Step.CONFIRM_CATEGORY
@@ -497,6 +597,8 @@ def _small_talk(state: State, parse: Parse) -> list[Action]:
             Reply(t._("You're welcome. Write any time you need help."), rows=texts.menu_rows(t))
         ]
     if state.step in _EXPECTED:  # typed while a question waits for a button
+        if _adds_to_request(state, parse):
+            return [Reply(t._("I have added this to your request.")), *_prompt(state)]
         return [
             Reply(t._("Please choose one of the options below, or write /menu to start again.")),
             *_prompt(state),
@@ -567,6 +669,7 @@ def _prompt(state: State) -> list[Action]:
             t._("Where are you? The organisation closest to you will answer."),
             rows=texts.city_rows(t),
         ),
+        Step.ASK_DETAILS: lambda: _details_question(t),
         Step.CONFIRM_FORGET: lambda: _confirm_forget(t),
     }
     if state.step == Step.CONFIRM_CATEGORY:

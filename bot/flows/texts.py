@@ -5,6 +5,8 @@ Whole sentences live in the catalogs, never concatenated fragments.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from bot.flows.actions import Choice, Reply
 from bot.i18n import LANGUAGE_NAMES, LOCALES, Translator
 
@@ -15,22 +17,101 @@ CITIES = ("Lublin", "Poznań", "Warszawa", "Wrocław")
 HALF_WIDTH, FULL_WIDTH = 20, 32
 
 
-def emergency(t: Translator) -> Reply:
-    return Reply(
-        t._(
-            "If you or someone near you is in danger right now, call 112: police, ambulance "
-            "and fire brigade. It is free from any phone, and operators often speak English."
-        )
-        + "\n\n"
-        + t._(
-            "116 123: support for adults in emotional crisis. Free and anonymous, also a chat at 116sos.pl."
-        )
-        + "\n"
-        + t._("116 111: helpline for children and young people. Free, anonymous, day and night.")
-        + "\n"
-        + t._("800 70 2222: help in a mental health crisis. Free, day and night."),
-        emergency=True,
+def emergency(t: Translator, kinds: Iterable[str] | None = None) -> Reply:
+    """The numbers that fit the danger, 112 first when life may be at risk.
+
+    ``kinds`` are the NLU's urgency kinds (nlu/urgency.yml). None means every number
+    (the /emergency command); an empty collection means the model sensed danger
+    without naming it, so the general crisis lines are shown."""
+    head, *rest = _all_lines(t) if kinds is None else _lines_for(t, tuple(kinds))
+    return Reply("\n\n".join([head, "\n".join(rest)]) if rest else head, emergency=True)
+
+
+def _life(t: Translator) -> str:
+    return t._(
+        "If you or someone near you is in danger right now, call 112: police, ambulance "
+        "and fire brigade. It is free from any phone, and operators often speak English."
     )
+
+
+def _crisis_adults(t: Translator) -> str:
+    return t._(
+        "116 123: support for adults in emotional crisis. Free and anonymous, also a chat at 116sos.pl."
+    )
+
+
+def _children(t: Translator) -> str:
+    return t._("116 111: helpline for children and young people. Free, anonymous, day and night.")
+
+
+def _mental_health(t: Translator) -> str:
+    return t._("800 70 2222: help in a mental health crisis. Free, day and night.")
+
+
+def _violence_at_home(t: Translator) -> str:
+    return t._(
+        "800 120 002: Niebieska Linia, help for people who live with violence at home. Free."
+    )
+
+
+def _trafficking(t: Translator) -> str:
+    return t._(
+        "+48 22 628 01 20: KCIK, help for people forced to work or trafficked, also when an "
+        "employer keeps your passport."
+    )
+
+
+# Which lines fit which danger (the facts our partners gave us). Detention and a night
+# without shelter are not helped by a crisis psychologist: they get what does help.
+_LINES_BY_KIND: dict[str, tuple[Callable[[Translator], str], ...]] = {
+    "suicide_self_harm": (_life, _crisis_adults, _mental_health),
+    "violence": (_life, _violence_at_home),
+    "child_at_risk": (_life, _children),
+    "medical_emergency": (
+        lambda t: t._(
+            "If someone is badly hurt or very ill, call 112 now (or 999 for an ambulance). "
+            "It is free from any phone."
+        ),
+    ),
+    "detention_removal": (
+        lambda t: t._(
+            "If you are detained or may be sent out of Poland soon, a lawyer of a partner "
+            "organisation will look at your message first. Tell us any date or deadline you were given."
+        ),
+    ),
+    "trafficking_forced_labour": (_life, _trafficking),
+    "homeless_tonight": (
+        lambda t: t._(
+            "For a place to sleep tonight: the social welfare centre of your city (MOPS) and the "
+            "police know the night shelters. If you are in danger or out in the cold, call 112."
+        ),
+    ),
+}
+_GENERAL = (_life, _crisis_adults, _children, _mental_health)
+
+
+def _lines_for(t: Translator, kinds: tuple[str, ...]) -> list[str]:
+    makers = [m for kind in kinds for m in _LINES_BY_KIND.get(kind, ())] or list(_GENERAL)
+    if _life in makers:  # 112 first, whatever else fits
+        makers.remove(_life)
+        makers.insert(0, _life)
+    lines: list[str] = []
+    for make in makers:
+        line = make(t)
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def _all_lines(t: Translator) -> list[str]:
+    return [
+        _life(t),
+        _crisis_adults(t),
+        _children(t),
+        _mental_health(t),
+        _violence_at_home(t),
+        _trafficking(t),
+    ]
 
 
 def language_choice(t: Translator) -> Reply:

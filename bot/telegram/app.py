@@ -56,17 +56,20 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN: not set (create a bot with @BotFather and paste its token)"
         )
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        # Telegram's limits (30 messages/s, 1/s per chat, 20/min per group), and a 429
-        # is retried after its retry_after.
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_start)
         .post_stop(_stop)
-        .build()
+    )
+    application: Application = (  # type: ignore[type-arg]
+        # Telegram's limits (30 messages/s, 1/s per chat, 20/min per group), and a 429
+        # is retried after its retry_after.
+        builder.rate_limiter(AIORateLimiter(max_retries=3)).build()
+        if settings.telegram_rate_limit
+        else builder.build()
     )
     application.bot_data["conversations"] = conversations
     application.bot_data["session_factory"] = conversations.factory

@@ -117,8 +117,14 @@ def test_an_urgent_message_shows_emergency_numbers_first_and_is_flagged(
 ) -> None:
     person.language_code = lang
     first = person.says(URGENT[lang])
-    assert first[0].emergency and "112" in first[0].text and "116 123" in first[0].text
-    person.press(f"lang:{lang}")
+    # Violence at home: 112 first, then the domestic-violence line, not psychiatric lines.
+    assert first[0].emergency and first[0].text.startswith(translator(lang)._(
+        "If you or someone near you is in danger right now, call 112: police, ambulance "
+        "and fire brigade. It is free from any phone, and operators often speak English."
+    ))  # fmt: skip
+    assert "800 120 002" in first[0].text and "800 70 2222" not in first[0].text
+    # In danger, no language question: straight to consent, in the person's language.
+    assert not person.visible(f"lang:{lang}")
     person.press("consent:yes")
     replies = person.press("city:Warszawa")  # urgent: no confirmation question
     replies = person.press("details:skip")
@@ -286,8 +292,13 @@ def test_a_first_message_in_translit_is_answered_in_that_language(person: Person
         "pryvit, mene vyhnaly z kvartyry, my z dytynoju nochujemo na vokzali sohodni"
     )
     assert replies[0].emergency
+    # A night without shelter: where to sleep tonight, not psychiatric crisis lines.
     assert replies[0].text.startswith(translator("uk")._(
-        "If you or someone near you is in danger right now, call 112: police, ambulance "
-        "and fire brigade. It is free from any phone, and operators often speak English."
+        "For a place to sleep tonight: the social welfare centre of your city (MOPS) and the "
+        "police know the night shelters. If you are in danger or out in the cold, call 112."
     ))  # fmt: skip
-    assert person.choices[0].payload == "lang:uk"
+    assert "116 123" not in replies[0].text
+    assert translator("uk")._(
+        "Before I pass your request to a person, I need your consent."
+    ) in person.text(replies)
+    assert person.choices[0].payload == "consent:yes"
