@@ -6,10 +6,9 @@ Nothing connects at import time.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
+from redis import Redis as SyncRedis
 from redis.exceptions import RedisError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,28 +38,33 @@ def build_storage(settings: Settings, *, check: bool = True) -> Storage:
     return Storage(engine, make_session_factory(engine))
 
 
-async def build_state_store(settings: Settings) -> StateStore:
-    """Redis when RAZEM_REDIS_URL is set (checked with a PING), else process memory."""
+def build_state_store(settings: Settings) -> StateStore:
+    """Redis when RAZEM_REDIS_URL is set (checked with a PING), else process memory.
+
+    The Redis store makes its asyncio client later, in the event loop that uses it:
+    a client made here, in a loop of its own, would fail on the running loop's first
+    update.
+    """
     if settings.redis_url is None:
         return MemoryStateStore()
-    client = Redis.from_url(settings.redis_url, socket_connect_timeout=3)
+    check_redis(settings.redis_url)
+    return RedisStateStore.from_url(settings.redis_url)
+
+
+def check_redis(url: str) -> None:
+    """PING once with a short-lived synchronous client (no event loop involved)."""
+    client = SyncRedis.from_url(url, socket_connect_timeout=3)
     try:
-        await client.ping()
+        client.ping()
     except (RedisError, OSError) as exc:
-        await client.aclose()
         where = client.connection_pool.connection_kwargs
         target = f"{where.get('host', '?')}:{where.get('port', '?')}"
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError(f"RAZEM_REDIS_URL: cannot connect to {target}: {reason}") from None
-    return RedisStateStore(client)
+    finally:
+        client.close()
 
 
 def check_state_store(settings: Settings) -> str:
     """Connect to the state store once and say which one it is."""
-
-    async def probe() -> str:
-        store = await build_state_store(settings)
-        await store.close()
-        return "redis" if isinstance(store, RedisStateStore) else "memory"
-
-    return asyncio.run(probe())
+    return "memory" if isinstance(build_state_store(settings), MemoryStateStore) else "redis"

@@ -48,7 +48,6 @@ def chat_command(args: argparse.Namespace, settings: Settings) -> int:
 
         print(partner_queue(storage.session_factory, args.staff))
         return 0
-    import asyncio
 
     from bot.bootstrap import build_state_store
     from bot.nlu_setup import build_engine
@@ -56,7 +55,7 @@ def chat_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.terminal.chat import main_chat
 
     engine = build_engine(settings, storage)
-    state = asyncio.run(build_state_store(settings))
+    state = build_state_store(settings)
     main_chat(
         Conversations(settings, storage.session_factory, state, engine), args.chat_id, args.lang
     )

@@ -34,7 +34,7 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     storage = build_storage(settings)
     require_current_schema(storage.engine)
     engine = build_engine(settings, storage)
-    state = asyncio.run(build_state_store(settings))
+    state = build_state_store(settings)
     application = build_application(
         settings, Conversations(settings, storage.session_factory, state, engine)
     )
