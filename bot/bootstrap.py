@@ -112,13 +112,10 @@ class App:
     nlu: NluEngine
     conversations: Conversations
 
-    async def aclose(self) -> None:
-        """Close the state store (inside the event loop that used it), then the database."""
+    async def close(self) -> None:
+        """Close the state store, then the database. Await it in the event loop that
+        ran the conversations: the Redis client belongs to that loop."""
         await self.state.close()
-        self.storage.dispose()
-
-    def close(self) -> None:
-        """Close the database, for callers that never ran an event loop."""
         self.storage.dispose()
 
 

@@ -58,7 +58,7 @@ def chat_command(args: argparse.Namespace, settings: Settings) -> int:
         try:
             await run_chat(app.conversations, args.chat_id, sys.stdin, sys.stdout, args.lang)
         finally:
-            await app.aclose()  # in this loop: the Redis client lives in it
+            await app.close()  # in this loop: the Redis client lives in it
 
     asyncio.run(chat())
     return 0

@@ -56,7 +56,7 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
                 await serve_webhook(application, args.webhook, args.listen, args.port, secret,
                                     app.state)  # fmt: skip
             finally:
-                await app.aclose()  # in this loop: the Redis client lives in it
+                await app.close()  # in this loop: the Redis client lives in it
 
         asyncio.run(serve())
         return 0
@@ -77,6 +77,6 @@ def _close_on_shutdown(application, app) -> None:  # type: ignore[no-untyped-def
     async def shutdown(application) -> None:  # type: ignore[no-untyped-def]
         if before is not None:
             await before(application)
-        await app.aclose()
+        await app.close()
 
     application.post_shutdown = shutdown

@@ -84,3 +84,15 @@ def test_the_first_webhook_update_after_start_is_answered(
                 response = httpx.post(url, content=body, headers=headers, timeout=10)
                 assert response.status_code == 200
                 assert "112" in answered(api, chat, number)[-1]["text"]
+
+
+def test_the_terminal_chat_with_redis_answers_from_its_first_line(
+    database: dict[str, str],  # noqa: F811
+    redis_url: str,
+) -> None:
+    env = database | {"RAZEM_REDIS_URL": redis_url}
+    result = subprocess.run([RAZEM, "chat", "--as", str(a_chat()), "--lang", "en"],
+                            input="/emergency\n/emergency\n", capture_output=True, text=True,
+                            env=_clean_env(env), cwd=REPO, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("116 123") == 2, result.stdout
