@@ -27,8 +27,16 @@ if TYPE_CHECKING:  # the runtime and the NLU load only for the commands that use
     from bot.runtime import Conversations
     from nlu.api import Engine as NluEngine
 
-__all__ = ["App", "Storage", "build_app", "check_state_store", "open_nlu", "open_state_store",
-           "open_storage"]  # fmt: skip
+__all__ = [
+    "App",
+    "Storage",
+    "build_app",
+    "check_redis",
+    "check_state_store",
+    "open_nlu",
+    "open_state_store",
+    "open_storage",
+]
 
 log = logging.getLogger(__name__)
 
