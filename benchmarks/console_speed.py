@@ -50,6 +50,7 @@ from sqlalchemy import insert, make_url, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import open_storage
 from bot.domain import (
     CaseStatus,
     Channel,
@@ -63,7 +64,6 @@ from bot.services import accounts
 from bot.services.cases import CITY_PREFIX
 from bot.settings import Environment, Settings
 from bot.storage import migrate
-from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import (
     AuditEntry,
     Base,
@@ -167,7 +167,7 @@ def url_with_schema(server_url: str, schema: str) -> str:
 
 def reachable(url: str) -> str | None:
     """None when PostgreSQL answers at ``url``, else the reason in one line."""
-    engine = create_engine_for(url, connect_args={"connect_timeout": 3})
+    engine = open_storage(url, check=False, connect_args={"connect_timeout": 3}).engine
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -383,9 +383,9 @@ def add_cases(
 
 def build(url: str, rng: random.Random, args: argparse.Namespace) -> Volume:
     """Migrate, seed, add the benchmark's volume and the two console accounts."""
-    engine = create_engine_for(url)
+    storage = open_storage(url, check=False)
+    engine, factory = storage.engine, storage.session_factory
     try:
-        factory = make_session_factory(engine)
         migrate.upgrade(engine)
         seed(factory, read_seed_data(REPO / "data"))
         with factory.begin() as session:
@@ -428,7 +428,7 @@ def volume(factory: sessionmaker[Session]) -> Volume:
 
 
 def staff_references(url: str, rng: random.Random, how_many: int) -> list[str]:
-    engine = create_engine_for(url)
+    engine = open_storage(url, check=False).engine
     try:
         with engine.connect() as connection:
             references = connection.execute(
@@ -664,7 +664,7 @@ def main() -> None:
         )
     rng = random.Random(args.seed)
     schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine_for(args.postgres)
+    admin = open_storage(args.postgres, check=False).engine
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = url_with_schema(args.postgres, schema)

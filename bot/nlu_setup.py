@@ -1,4 +1,7 @@
-"""Builds the configured NLU engine (part of the composition root)."""
+"""The configured NLU engine and the FAQ index that follows the database.
+
+Built by the bootstrap (`bot.bootstrap.open_nlu`), which decides the storage.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.bootstrap import Storage
-from bot.errors import ConfigError, RazemError
+from bot.errors import ConfigError
 from bot.settings import NluBackend, Settings
+from bot.storage.db import Storage
 from nlu.api import Engine, Parse
 from nlu.builtin import BuiltinEngine
 from nlu.faq import FaqIndex
@@ -19,21 +22,17 @@ from nlu.model import TrainedModel
 log = logging.getLogger(__name__)
 
 
-def build_engine(settings: Settings, storage: Storage | None = None, *, faq: bool = True) -> Engine:
+def build_engine(settings: Settings, storage: Storage | None) -> Engine:
     """The builtin engine (always: it decides language and urgency), with the FAQ
-    index from the database, wrapped by Rasa when configured.
+    index from ``storage`` (none without it), wrapped by Rasa when configured.
 
-    Without ``storage`` the database is tried once; when it can't be used, FAQ
-    matching is off and a warning says why. With the database, the FAQ index follows
-    the coordinators' published edits (see FaqFollowingEngine).
+    The FAQ index follows the coordinators' published edits (see FaqFollowingEngine).
     """
     builtin = BuiltinEngine(TrainedModel.load(settings.model_path))
     if settings.nlu_backend == NluBackend.RASA and not settings.rasa_url:
         raise ConfigError("RAZEM_RASA_URL: required when RAZEM_NLU_BACKEND=rasa")
-    if faq:
-        storage = storage or try_storage(settings)
-        if storage is not None:
-            return FaqFollowingEngine(settings, storage, builtin)
+    if storage is not None:
+        return FaqFollowingEngine(settings, storage, builtin)
     return _wrap(settings, builtin)
 
 
@@ -89,17 +88,3 @@ def load_faq_index(settings: Settings, storage: Storage) -> FaqIndex:
     from bot.services.faq import faq_documents
 
     return FaqIndex(faq_documents(storage.session_factory, include_drafts=settings.faq_show_drafts))
-
-
-def try_storage(settings: Settings) -> Storage | None:
-    """The database for FAQ matching, or None (with a warning) when it can't be used."""
-    from bot.bootstrap import build_storage
-    from bot.storage.guard import require_current_schema
-
-    try:
-        storage = build_storage(settings)
-        require_current_schema(storage.engine)
-    except RazemError as exc:
-        log.warning("FAQ matching is off: %s", exc.message)
-        return None
-    return storage

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, text
 
-from bot.bootstrap import Storage
+from bot.bootstrap import Storage, open_storage
 from bot.storage import migrate
-from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import Base
 from tests.support.services import require_service
 
@@ -22,14 +21,10 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def postgres_server_url() -> str:
     url = require_service("RAZEM_TEST_POSTGRES_URL")
-    engine = create_engine_for(url)
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        open_storage(url).dispose()
     except Exception as exc:
         require_service("RAZEM_TEST_POSTGRES_URL", f"PostgreSQL unreachable: {exc}")
-    finally:
-        engine.dispose()
     return url
 
 
@@ -43,7 +38,7 @@ class PostgresSchemas:
 
     def __init__(self, server_url: str) -> None:
         self.server_url = server_url
-        self.admin = create_engine_for(server_url)
+        self.admin = open_storage(server_url, check=False).engine
         self.created: list[str] = []
 
     def new(self) -> str:
@@ -76,18 +71,18 @@ def empty_postgres_url(postgres_schemas: PostgresSchemas) -> str:
 @pytest.fixture(scope="session")
 def migrated_postgres_url(postgres_schemas: PostgresSchemas) -> str:
     url = postgres_schemas.new()
-    engine = create_engine_for(url)
-    migrate.upgrade(engine)
-    engine.dispose()
+    storage = open_storage(url)
+    migrate.upgrade(storage.engine)
+    storage.dispose()
     return url
 
 
 @pytest.fixture(scope="session")
 def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "razem.db"
-    engine = create_engine_for(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    engine.dispose()
+    storage = open_storage(f"sqlite:///{path}")
+    migrate.upgrade(storage.engine)
+    storage.dispose()
     return path
 
 
@@ -108,17 +103,17 @@ def database_url(
         shutil.copy(migrated_sqlite_template, path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("migrated_postgres_url")
-    engine = create_engine_for(url)
-    _truncate_all(engine)
-    engine.dispose()
+    storage = open_storage(url)
+    _truncate_all(storage.engine)
+    storage.dispose()
     return url
 
 
 @pytest.fixture
 def storage(database_url: str) -> Iterator[Storage]:
-    engine = create_engine_for(database_url)
-    yield Storage(engine, make_session_factory(engine))
-    engine.dispose()
+    storage = open_storage(database_url, check=False)
+    yield storage
+    storage.dispose()
 
 
 @pytest.fixture

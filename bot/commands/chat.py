@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.settings import Settings
 
@@ -38,38 +39,36 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build_storage
-    from bot.storage.guard import require_current_schema
+    import asyncio
 
-    storage = build_storage(settings)
-    require_current_schema(storage.engine)
+    from bot.bootstrap import build_app, open_storage
+
     if args.staff:
         from bot.terminal.queue import partner_queue
 
+        storage = open_storage(settings.database_url, current_schema=True)
         print(partner_queue(storage.session_factory, args.staff))
+        storage.dispose()
         return 0
-    import asyncio
+    from bot.terminal.chat import run_chat
 
-    from bot.bootstrap import build_state_store
-    from bot.nlu_setup import build_engine
-    from bot.runtime import Conversations
-    from bot.terminal.chat import main_chat
+    app = build_app(settings)
 
-    engine = build_engine(settings, storage)
-    state = asyncio.run(build_state_store(settings))
-    main_chat(
-        Conversations(settings, storage.session_factory, state, engine), args.chat_id, args.lang
-    )
+    async def chat() -> None:
+        try:
+            await run_chat(app.conversations, args.chat_id, sys.stdin, sys.stdout, args.lang)
+        finally:
+            await app.close()  # in this loop: the Redis client lives in it
+
+    asyncio.run(chat())
     return 0
 
 
 def route_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build_storage
+    from bot.bootstrap import open_storage
     from bot.services.routing import route_case
-    from bot.storage.guard import require_current_schema
 
-    storage = build_storage(settings)
-    require_current_schema(storage.engine)
+    storage = open_storage(settings.database_url, current_schema=True)
     with storage.session_factory() as session:
         route = route_case(
             session,
@@ -81,4 +80,5 @@ def route_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{route.partner.slug}: {route.partner.name_en}")
         for reason in route.reasons:
             print(f"  - {reason}")
+    storage.dispose()
     return 0

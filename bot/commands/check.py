@@ -13,10 +13,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def check_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build_storage, check_state_store
+    from bot.bootstrap import check_state_store, open_storage
     from bot.storage import migrate
 
-    storage = build_storage(settings)
+    storage = open_storage(settings.database_url)
     print(f"database: {storage.engine.url.render_as_string(hide_password=True)} reachable")
     current, head = migrate.current_revision(storage.engine), migrate.head_revision()
     print(f"schema: {current or 'empty'}" + ("" if current == head else f" (head is {head})"))

@@ -21,10 +21,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def upgrade_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build_storage
+    from bot.bootstrap import open_storage
     from bot.storage import migrate
 
-    storage = build_storage(settings)
+    storage = open_storage(settings.database_url)
     migrate.upgrade(storage.engine, args.revision)
     print(f"database at revision {migrate.current_revision(storage.engine)}")
     storage.dispose()
@@ -32,10 +32,10 @@ def upgrade_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def downgrade_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build_storage
+    from bot.bootstrap import open_storage
     from bot.storage import migrate
 
-    storage = build_storage(settings)
+    storage = open_storage(settings.database_url)
     migrate.downgrade(storage.engine, args.revision)
     print(f"database at revision {migrate.current_revision(storage.engine) or 'base (empty)'}")
     storage.dispose()
@@ -43,10 +43,10 @@ def downgrade_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def current_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build_storage
+    from bot.bootstrap import open_storage
     from bot.storage import migrate
 
-    storage = build_storage(settings)
+    storage = open_storage(settings.database_url)
     current = migrate.current_revision(storage.engine)
     head = migrate.head_revision()
     state = "up to date" if current == head else f"head is {head}: run razem db upgrade"

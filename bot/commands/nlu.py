@@ -84,9 +84,9 @@ def train_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.nlu_setup import build_engine
+    from bot.bootstrap import open_nlu
 
-    return build_engine(settings)
+    return open_nlu(settings)
 
 
 def parse_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -27,12 +27,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _storage(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.bootstrap import build_storage
-    from bot.storage.guard import require_current_schema
+    from bot.bootstrap import open_storage
 
-    storage = build_storage(settings)
-    require_current_schema(storage.engine)
-    return storage
+    return open_storage(settings.database_url, current_schema=True)
 
 
 def link_command(args: argparse.Namespace, settings: Settings) -> int:

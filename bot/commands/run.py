@@ -24,20 +24,12 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
 
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.bootstrap import build_state_store, build_storage
+    from bot.bootstrap import build_app
     from bot.errors import ConfigError
-    from bot.nlu_setup import build_engine
-    from bot.runtime import Conversations
-    from bot.storage.guard import require_current_schema
     from bot.telegram.app import build_application
 
-    storage = build_storage(settings)
-    require_current_schema(storage.engine)
-    engine = build_engine(settings, storage)
-    state = asyncio.run(build_state_store(settings))
-    application = build_application(
-        settings, Conversations(settings, storage.session_factory, state, engine)
-    )
+    app = build_app(settings)
+    application = build_application(settings, app.conversations)
     try:
         # Fail fast, with one line, before polling starts: a wrong token or address.
         asyncio.run(_check_token(application))
@@ -58,8 +50,17 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         secret = secret_for(
             token, settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         )
-        asyncio.run(serve_webhook(application, args.webhook, args.listen, args.port, secret, state))
+
+        async def serve() -> None:
+            try:
+                await serve_webhook(application, args.webhook, args.listen, args.port, secret,
+                                    app.state)  # fmt: skip
+            finally:
+                await app.close()  # in this loop: the Redis client lives in it
+
+        asyncio.run(serve())
         return 0
+    _close_on_shutdown(application, app)
     application.run_polling(allowed_updates=["message", "callback_query"])
     return 0
 
@@ -67,3 +68,15 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
 async def _check_token(application) -> None:  # type: ignore[no-untyped-def]
     async with application.bot:
         await application.bot.get_me()
+
+
+def _close_on_shutdown(application, app) -> None:  # type: ignore[no-untyped-def]
+    """Close the app last, inside the polling loop (where its Redis client lives)."""
+    before = application.post_shutdown
+
+    async def shutdown(application) -> None:  # type: ignore[no-untyped-def]
+        if before is not None:
+            await before(application)
+        await app.close()
+
+    application.post_shutdown = shutdown

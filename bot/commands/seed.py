@@ -16,13 +16,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def seed_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import build_storage
+    from bot.bootstrap import open_storage
     from bot.seed.loader import read_seed_data, seed
-    from bot.storage.guard import require_current_schema
 
     data = read_seed_data(Path(args.data) if args.data else settings.data_dir)
-    storage = build_storage(settings)
-    require_current_schema(storage.engine)
+    storage = open_storage(settings.database_url, current_schema=True)
     report = seed(storage.session_factory, data, force=args.force)
     for line in report.lines():
         print(line)

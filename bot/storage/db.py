@@ -1,10 +1,12 @@
 """The engine and the one session factory.
 
-Nothing connects at import time: `create_engine_for` is called by the bootstrap.
+Nothing connects at import time. Only the bootstrap (`bot.bootstrap.open_storage`)
+and Alembic's env.py call `create_engine_for`; everything else asks the bootstrap.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import ConfigError
 
 DATABASE_VARIABLE = "RAZEM_DATABASE_URL"
+
+
+@dataclass
+class Storage:
+    """An engine and the session factory on it."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 def create_engine_for(url: str, **kwargs: Any) -> Engine:

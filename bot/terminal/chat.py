@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 from typing import TextIO
 
 from bot.domain import Channel
@@ -90,7 +89,3 @@ async def _answer(
             Channel.TERMINAL, chat_id, e.Command(stripped[1:], language_code)
         )
     return await conversations.on_text(Channel.TERMINAL, chat_id, line, language_code)
-
-
-def main_chat(conversations: Conversations, chat_id: str, language_code: str | None) -> None:
-    asyncio.run(run_chat(conversations, chat_id, sys.stdin, sys.stdout, language_code))

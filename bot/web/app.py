@@ -16,10 +16,9 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.bootstrap import Storage
+from bot.bootstrap import Storage, open_storage
 from bot.errors import ConfigError
 from bot.settings import Environment, Settings
-from bot.storage.db import make_session_factory
 from bot.web.console import Console, PlainError
 from bot.web.pages import audit, auth, cases, dashboard, faq, insights, partners
 from bot.web.security import SecurityHeaders
@@ -42,14 +41,14 @@ def console_secret(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
-def create_app(settings: Settings) -> Starlette:
-    from bot.bootstrap import build_storage
-    from bot.storage.guard import require_current_schema
-
+def create_app(settings: Settings, storage: Storage | None = None) -> Starlette:
+    """The console on ``storage`` (kept open: the caller's), or on a storage of its own
+    from the settings, closed when the app stops."""
     secret = console_secret(settings)
-    storage = build_storage(settings)
-    require_current_schema(storage.engine)
-    console = Console(settings, make_session_factory(storage.engine), secret)
+    owned = storage is None
+    if storage is None:
+        storage = open_storage(settings.database_url, current_schema=True)
+    console = Console(settings, storage.session_factory, secret)
     routes = [
         *auth.routes(console),
         *dashboard.routes(console),
@@ -74,11 +73,11 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(SecurityHeaders, hsts=settings.environment != Environment.DEVELOPMENT)
         ],
         exception_handlers={404: not_found, 405: not_found, 500: failed},
-        lifespan=_disposing(storage),
+        lifespan=_disposing(storage if owned else None),
     )
 
 
-def _disposing(storage: Storage) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+def _disposing(storage: Storage | None) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # What was loaded at start-up (NLU-free, but SQLAlchemy, Babel, Jinja: ~150,000
@@ -87,6 +86,7 @@ def _disposing(storage: Storage) -> Callable[[Starlette], AbstractAsyncContextMa
         gc.collect()
         gc.freeze()
         yield
-        storage.dispose()
+        if storage is not None:
+            storage.dispose()
 
     return lifespan

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.storage.db import create_engine_for, make_session_factory
+from bot.bootstrap import open_storage
 from bot.storage.models import FaqEntry, Partner
 from tests.conftest import REPO
 
@@ -127,13 +127,13 @@ def test_upgrade_seed_seed_on_postgres_leaves_each_row_once(empty_postgres_url: 
     assert "partners: 10 created" in first.stdout
     assert "partners: 0 created, 0 updated, 10 unchanged" in second.stdout
 
-    engine = create_engine_for(empty_postgres_url)
-    with make_session_factory(engine)() as session:
+    storage = open_storage(empty_postgres_url)
+    with storage.session_factory() as session:
         organisations = session.scalar(
             select(func.count()).select_from(Partner).where(Partner.is_fallback.is_(False))
         )
         slugs = session.scalars(select(FaqEntry.slug)).all()
-    engine.dispose()
+    storage.dispose()
     assert organisations == 9
     assert len(slugs) == len(set(slugs)) >= 15
 

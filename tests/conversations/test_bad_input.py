@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.bootstrap import Storage
+from bot.bootstrap import Storage, open_storage
 from bot.domain import Channel
 from bot.flows import events as e
 from bot.flows.state import State
@@ -21,7 +21,6 @@ from bot.seed.loader import read_seed_data, seed
 from bot.settings import Settings
 from bot.state.memory import MemoryStateStore
 from bot.state.port import StateKey
-from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import Case, Client
 from nlu.builtin import BuiltinEngine
 from tests.conftest import REPO
@@ -152,9 +151,9 @@ def seeded_template(
 ) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "razem.db"
     shutil.copy(migrated_sqlite_template, path)
-    engine = create_engine_for(f"sqlite:///{path}")
-    seed(make_session_factory(engine), read_seed_data(REPO / "data"))
-    engine.dispose()
+    storage = open_storage(f"sqlite:///{path}")
+    seed(storage.session_factory, read_seed_data(REPO / "data"))
+    storage.dispose()
     return path
 
 
@@ -168,8 +167,8 @@ def test_random_event_sequences_keep_the_invariants(
 ) -> None:  # fmt: skip
     path = tmp_path_factory.mktemp("prop") / "razem.db"
     shutil.copy(seeded_template, path)
-    db = create_engine_for(f"sqlite:///{path}")
-    factory = make_session_factory(db)
+    storage = open_storage(f"sqlite:///{path}", check=False)
+    factory = storage.session_factory
     store = MemoryStateStore()
     conversations = Conversations(Settings(_env_file=None), factory, store, engine)  # type: ignore[call-arg]
 
@@ -193,4 +192,4 @@ def test_random_event_sequences_keep_the_invariants(
             assert case.partner_id is not None  # every case has a queue
             client = session.get(Client, case.client_id) if case.client_id else None
             assert client is None or client.consent_at is not None  # no case without consent
-    db.dispose()
+    storage.dispose()

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import insert, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import Storage
+from bot.bootstrap import Storage, open_storage
 from bot.domain import CaseStatus, MessageDirection
 from bot.services.insights import (
     Filters,
@@ -25,7 +25,6 @@ from bot.services.insights import (
     ratings,
     to_csv,
 )
-from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import Case, CaseMessage, Partner
 
 MARCH = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
@@ -148,16 +147,16 @@ def test_months_are_utc_months_whatever_the_session_time_zone(database_url: str)
     if url.get_backend_name() == "postgresql":
         options = f"{url.query.get('options', '')} -c timezone=Asia/Tokyo".strip()
         url = url.update_query_dict({"options": options})
-    engine = create_engine_for(url.render_as_string(hide_password=False))
+    storage = open_storage(url.render_as_string(hide_password=False), check=False)
     try:
-        factory = make_session_factory(engine)
+        factory = storage.session_factory
         with factory.begin() as session:
             add_cases(session, add_partner(session), 5, datetime(2024, 1, 31, 20, 0, tzinfo=UTC))
         assert as_table(counts(factory, EVERYTHING, ("month",))) == [("2024-01", "5")]
         january = Filters(since=date(2024, 1, 31), until=date(2024, 1, 31))
         assert counts(factory, january, ())[0].count == 5
     finally:
-        engine.dispose()
+        storage.dispose()
 
 
 # --- filters -------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from bot.bootstrap import open_storage
 from bot.storage import migrate
-from bot.storage.db import create_engine_for
 from bot.storage.models import Base
 
 EXPECTED_TABLES = {
@@ -38,7 +38,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def test_empty_database_upgrades_to_head_and_back_down(empty_database_url: str) -> None:
-    engine = create_engine_for(empty_database_url)
+    engine = open_storage(empty_database_url).engine
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.head_revision()
     assert set(inspect(engine).get_table_names()) >= EXPECTED_TABLES
@@ -53,7 +53,7 @@ def test_empty_database_upgrades_to_head_and_back_down(empty_database_url: str) 
 
 
 def test_migrations_create_exactly_what_the_models_describe(empty_database_url: str) -> None:
-    engine = create_engine_for(empty_database_url)
+    engine = open_storage(empty_database_url).engine
     migrate.upgrade(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

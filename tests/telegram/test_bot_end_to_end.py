@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.bootstrap import open_storage
 from bot.i18n import translator
-from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import Case
 from tests.cli.test_cli import assert_one_line_error, razem
 from tests.conversations.test_journeys import LEGAL
@@ -53,10 +53,10 @@ def test_a_migrant_goes_from_start_to_a_case(
     step(api, chat, press="helped:no" if "helped:no" in last_buttons(api, chat) else "confirm:yes")
     step(api, chat, press="city:Lublin")
     done = step(api, chat, press="details:skip")
-    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
-    with make_session_factory(engine)() as session:
+    storage = open_storage(env["RAZEM_DATABASE_URL"])
+    with storage.session_factory() as session:
         case = session.scalars(select(Case).where(Case.language == lang)).one()
-    engine.dispose()
+    storage.dispose()
     assert case.reference in done[-1]["text"]
     assert any(c.method == "answerCallbackQuery" for c in api.calls)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.bootstrap import open_storage
 from bot.i18n import translator
-from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import AuditEntry, Case, OutboxMessage
 from tests.cli.test_cli import razem
 from tests.support.fake_bot_api import FakeBotApi
@@ -66,10 +66,10 @@ def take_new_case(api: FakeBotApi, env: dict[str, str], chat: int) -> None:
 
 
 def case_row(env: dict[str, str]) -> Case:
-    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
-    with make_session_factory(engine)() as session:
+    storage = open_storage(env["RAZEM_DATABASE_URL"])
+    with storage.session_factory() as session:
         case = session.scalars(select(Case)).one()
-    engine.dispose()
+    storage.dispose()
     return case
 
 
@@ -116,10 +116,10 @@ def test_a_new_case_card_reaches_the_group_and_exactly_one_take_wins(
     answers = [a["text"] for a in _answers(api)][-2:]
     assert sorted(answers) == sorted([translator("pl")._("You took {reference}.", reference="L-1001"),
                                       translator("pl")._("Someone else already took this case.")])  # fmt: skip
-    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
-    with make_session_factory(engine)() as session:
+    storage = open_storage(env["RAZEM_DATABASE_URL"])
+    with storage.session_factory() as session:
         actions = set(session.scalars(select(AuditEntry.action)))
-    engine.dispose()
+    storage.dispose()
     assert {"group_linked", "take_refused", "case_claimed"} <= actions
 
 
@@ -128,8 +128,8 @@ def test_a_card_for_an_unlinked_group_waits_and_an_outage_loses_nothing(
 ) -> None:
     api, env = bot
     create_case(api, 7002)  # homo-faber has no group yet: the card waits in the outbox
-    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
-    factory = make_session_factory(engine)
+    storage = open_storage(env["RAZEM_DATABASE_URL"])
+    factory = storage.session_factory
     try:
         api.wait_for(
             lambda: _outbox(factory) and _outbox(factory)[0][1] is not None, timeout=20
@@ -148,7 +148,7 @@ def test_a_card_for_an_unlinked_group_waits_and_an_outage_loses_nothing(
     api.wait_for(lambda: _outbox(factory)[0][0] == "sent", timeout=40)
     cards = [m for m in api.sent(chat_id=GROUP) if "L-1001" in m.get("text", "")]
     assert len(cards) == 1  # delivered once, after the outage, not duplicated
-    engine.dispose()
+    storage.dispose()
 
 
 def _outbox(factory) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
@@ -221,8 +221,8 @@ def test_after_take_a_topic_carries_the_conversation_both_ways(
     api.topic_text(GROUP, topic, "/note перевірити строки", user_id=ANNA)
     api.topic_text(GROUP, topic, "spam from a stranger", user_id=STRANGER)
     count = len(api.sent(chat_id=7003))
-    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
-    factory = make_session_factory(engine)
+    storage = open_storage(env["RAZEM_DATABASE_URL"])
+    factory = storage.session_factory
     api.wait_for(lambda: _directions(factory).count("note") == 1, timeout=20)
     api.wait_sent(7003, count)
     assert len(api.sent(chat_id=7003)) == count
@@ -235,7 +235,7 @@ def test_after_take_a_topic_carries_the_conversation_both_ways(
         "The person has blocked the bot. Your messages no longer reach them."
     )
     api.wait_for(lambda: any(m.get("text") == notice for m in in_topic()), timeout=30)
-    engine.dispose()
+    storage.dispose()
 
 
 def _directions(factory) -> list[str]:  # type: ignore[no-untyped-def]
@@ -336,11 +336,11 @@ def test_untaken_cases_are_reminded_then_escalated_and_a_restart_loses_nothing(
         bot_process.kill()  # a crash, not a clean stop
         bot_process.wait()
 
-        engine = create_engine_for(env["RAZEM_DATABASE_URL"])
-        with make_session_factory(engine).begin() as session:  # the case has waited 70 minutes
+        storage = open_storage(env["RAZEM_DATABASE_URL"])
+        with storage.session_factory.begin() as session:  # the case has waited 70 minutes
             case = session.scalars(select(Case)).one()
             case.created_at = case.created_at - timedelta(minutes=70)
-        engine.dispose()
+        storage.dispose()
 
         bot_process = start()
         pl = translator("pl")
@@ -414,8 +414,8 @@ def test_a_reply_from_the_web_console_reaches_the_person_and_the_topic(
     api.wait_for(lambda: case_row(env).telegram_topic_id is not None, timeout=20)
     topic = case_row(env).telegram_topic_id
     before = len(api.sent(chat_id=7010))
-    engine = create_engine_for(env["RAZEM_DATABASE_URL"])
-    factory = make_session_factory(engine)
+    storage = open_storage(env["RAZEM_DATABASE_URL"])
+    factory = storage.session_factory
     # What the console's Reply and Note buttons call, as Anna (staff member 1).
     assert staff_message(factory, "L-1001", 1, "Zadzwonimy jutro <b>o 10</b>.", from_console=True)
     assert staff_message(factory, "L-1001", 1, "sprawdzić umowę", note=True, from_console=True)
@@ -428,4 +428,4 @@ def test_a_reply_from_the_web_console_reaches_the_person_and_the_topic(
     assert any(t.startswith("💬 <b>Anna</b>: Zadzwonimy jutro &lt;b&gt;") for t in shown)
     assert any(t.startswith("📝 <b>Anna</b>: sprawdzić umowę") for t in shown)
     assert all("sprawdzić umowę" not in m.get("text", "") for m in api.sent(chat_id=7010))
-    engine.dispose()
+    storage.dispose()

@@ -18,7 +18,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from starlette.applications import Starlette
 
-from bot.bootstrap import Storage, build_storage
+from bot.bootstrap import Storage, open_storage
 from bot.domain import ConsoleRole
 from bot.seed.loader import read_seed_data, seed
 from bot.services import accounts
@@ -53,8 +53,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def web_storage(empty_postgres_url: str) -> Iterator[Storage]:
-    settings = Settings(_env_file=None, database_url=empty_postgres_url)  # type: ignore[call-arg]
-    storage = build_storage(settings)
+    storage = open_storage(empty_postgres_url)
     migrate.upgrade(storage.engine)
     seed(storage.session_factory, read_seed_data(REPO / "data"))
     yield storage
@@ -65,7 +64,7 @@ def web_storage(empty_postgres_url: str) -> Iterator[Storage]:
 def console(web_storage: Storage) -> Iterator[Console]:
     url = web_storage.engine.url.render_as_string(hide_password=False)
     settings = Settings(_env_file=None, database_url=url, secret_key="test-secret-key-0123456789")  # type: ignore[call-arg]
-    app = create_app(settings)
+    app = create_app(settings, web_storage)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
