@@ -54,11 +54,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import Engine, make_url, select, text
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bot.bootstrap import open_storage  # noqa: E402
 from bot.storage.models import OutboxMessage  # noqa: E402
 from bot.telegram.webhook import SECRET_HEADER, secret_for  # noqa: E402
 from tests.support.fake_bot_api import TOKEN, FakeBotApi, _Handler  # noqa: E402
@@ -271,6 +272,10 @@ SCENARIOS = (
 )
 
 
+def _engine(url: str) -> Engine:
+    return open_storage(url, check=False).engine
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -304,7 +309,7 @@ class Database:
             self.url = f"sqlite:///{workdir / 'razem.db'}"
         else:
             self.schema = f"bench_{uuid.uuid4().hex[:10]}"
-            with create_engine(postgres).begin() as connection:
+            with _engine(postgres).begin() as connection:
                 connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
             url = make_url(postgres).update_query_dict({"options": f"-csearch_path={self.schema}"})
             self.url = url.render_as_string(hide_password=False)
@@ -312,14 +317,14 @@ class Database:
         for command in (("db", "upgrade"), ("seed",)):
             subprocess.run([str(RAZEM), *command], env=env, cwd=REPO, check=True,
                            capture_output=True)  # fmt: skip
-        engine = create_engine(self.url)
+        engine = _engine(self.url)
         with engine.begin() as connection:
             connection.execute(text("UPDATE partners SET telegram_chat_id = -1000000000 - id"))
         engine.dispose()
 
     def outbox_lag(self) -> tuple[float, float, int]:
         """p50 and p99 seconds from a card's queueing to its delivery, and cards pending."""
-        engine = create_engine(self.url)
+        engine = _engine(self.url)
         with engine.connect() as connection:
             rows = connection.execute(
                 select(OutboxMessage.created_at, OutboxMessage.sent_at).where(
@@ -332,7 +337,7 @@ class Database:
 
     def drop(self) -> None:
         if self.schema:
-            with create_engine(self.admin_url).begin() as connection:
+            with _engine(self.admin_url).begin() as connection:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
 
 
@@ -450,7 +455,7 @@ def with_signal(process: subprocess.Popen[bytes], sig: int) -> None:
 
 def reachable(postgres: str, redis: str) -> str | None:
     try:
-        engine = create_engine(postgres)
+        engine = _engine(postgres)
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         engine.dispose()
