@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,6 +43,58 @@ def csrf_ok(secret: bytes, cookie_token: str | None, given: str | None) -> bool:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(setting: str) -> tuple[Network, ...]:
+    """RAZEM_TRUSTED_PROXIES ("172.30.0.1, 10.8.0.0/16") as networks."""
+    networks = []
+    for part in filter(None, (p.strip() for p in setting.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"RAZEM_TRUSTED_PROXIES: not an IP address or network: {part[:60]!r}"
+            ) from None
+    return tuple(networks)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, forwarded_for: str, trusted: tuple[Network, ...]) -> str:
+    """The address sign-in throttling counts against.
+
+    The TCP peer, unless it is one of our trusted proxies: then X-Forwarded-For is read
+    from the right (what our proxies appended) past every trusted hop, and the first
+    other address is the client's. Anything further left was written by the client and
+    is never believed; a value that is not an address stops the walk at the last hop.
+    """
+    if peer is None:
+        return "unknown"
+    current = peer
+    if not _is_trusted(_address(peer), trusted):
+        return peer
+    for hop in reversed(forwarded_for.split(",")[-20:]):
+        address = _address(hop)
+        if address is None:
+            return current
+        current = str(address)
+        if not _is_trusted(address, trusted):
+            return current
+    return current
+
+
+def _is_trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None, trusted: tuple[Network, ...]
+) -> bool:
+    return address is not None and any(address in network for network in trusted)
 
 
 class SecurityHeaders:
