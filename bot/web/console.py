@@ -111,9 +111,14 @@ class Ctx:
             )
 
 
+# C0 controls but tab, newline and carriage return, and DEL: PostgreSQL refuses NUL, and
+# none of them has any business in a form (ESC can drive a terminal showing a log).
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
 def _clean(value: str) -> str:
-    """NUL can't be stored in PostgreSQL text and has no business in a form."""
-    return value.replace("\x00", "")
+    """The value without control characters (see _CONTROL_CHARACTERS)."""
+    return value.translate(_CONTROL_CHARACTERS)
 
 
 Page = Callable[[Ctx], Response]

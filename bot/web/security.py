@@ -10,9 +10,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import logging
+import re
 import secrets
+from urllib.parse import unquote_to_bytes
 
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "razem_session"
 PRE_COOKIE = "razem_pre"
@@ -98,8 +104,16 @@ def _is_trusted(
 
 
 class SecurityHeaders:
-    """Adds the headers to every response; pages (not static files) are never cached,
-    since most show case content or personal data of staff."""
+    """Adds the headers to every response — error pages and crashes included; pages
+    (not static files) are never cached, since most show case content or personal data
+    of staff.
+
+    It is also the console's outermost guard: a path or query string with control
+    characters (NUL, ESC…; no page needs them and PostgreSQL refuses NUL) is refused
+    with 400 before any page sees it, and an exception no page handled becomes a plain
+    500 here, where the headers are added (Starlette's own 500 page would go out
+    without them).
+    """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app, self.hsts = app, hsts
@@ -109,9 +123,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith("/static/")
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [
                     (k, v) for k, v in message.get("headers", []) if k.lower() not in HEADERS
                 ]
@@ -123,4 +140,25 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        if _has_control_characters(scope):
+            await _plain(400, "Bad request")(scope, receive, send_with_headers)
+            return
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("console error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise  # too late for an error page; the server drops the connection
+            await _plain(500, "Error")(scope, receive, send_with_headers)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _has_control_characters(scope: Scope) -> bool:
+    query = unquote_to_bytes(scope.get("query_string", b"")).decode("latin-1")
+    return bool(_CONTROL.search(scope["path"]) or _CONTROL.search(query.replace("+", " ")))
+
+
+def _plain(status: int, text: str) -> PlainTextResponse:
+    return PlainTextResponse(text, status_code=status)
