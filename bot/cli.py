@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from bot.errors import RazemError
+from bot.logging_setup import configure_logging
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger("razem")
@@ -49,10 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level.upper(),
-            format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        )
+        configure_logging(settings)
         handler: Handler = args.handler
         return handler(args, settings)
     except RazemError as exc:

@@ -5,6 +5,7 @@ Every variable is documented in `.env.example`; a test keeps the two in step.
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,9 @@ class Settings(BaseSettings):
     # Off only against a local Bot API stub, to measure Razem rather than the limiter.
     telegram_rate_limit: bool = True
     log_level: str = "WARNING"
+    # Reverse proxies whose X-Forwarded-For the console believes (IPs or networks, comma
+    # separated). None by default: a forwarded address is a claim anyone can make.
+    trusted_proxies: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -86,6 +90,16 @@ class Settings(BaseSettings):
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in SUPPORTED_REDIS_SCHEMES:
             raise ValueError(f"unsupported scheme {scheme or value!r}; use redis://host:6379/0")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or network: {part[:60]!r}") from None
         return value
 
     @field_validator("default_locale", "staff_locale")

@@ -62,11 +62,11 @@ def web_command(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.errors import ConfigError
     from bot.web.app import create_app
+    from bot.web.serving import uvicorn_config
 
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port: {args.port} is not a port number")
     app = create_app(settings)
     print(f"Razem console on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower(),
-                proxy_headers=True, server_header=False)  # fmt: skip
+    uvicorn.Server(uvicorn_config(app, args.host, args.port, settings)).run()
     return 0

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import LANGUAGES, ConsoleRole, StaffRole
@@ -33,6 +35,8 @@ MAX_PASSWORD = 200
 # Sign-in throttling: this many failures within the window lock for LOCK_TIME.
 ACCOUNT_FAILURES, ADDRESS_FAILURES = 5, 20
 FAILURE_WINDOW = LOCK_TIME = timedelta(minutes=15)
+MAX_LOCK_TIME = timedelta(hours=24)
+STREAK_RESET = timedelta(hours=24)  # after the last lock ends, a streak of locks is forgotten
 
 _hasher = PasswordHasher()
 # Checked against when the e-mail is unknown, so both cases take as long.
@@ -207,39 +211,57 @@ class SignIn:
     locked_minutes: int = 0
 
 
+@dataclass(frozen=True)
+class Lock:
+    email: str
+    locked_until: datetime
+    failures: int
+
+
 def sign_in(factory: sessionmaker[Session], email: str, password: str, address: str) -> SignIn:
     """Check a password, throttled per account and per address; unknown e-mails and wrong
-    passwords look the same from outside."""
+    passwords look the same from outside.
+
+    The attempt is counted first, under a row lock, and only then is the password
+    checked: a burst of simultaneous guesses gets no more checks than the limit, and the
+    guess that uses up the limit locks the account before it is checked (a right one
+    lifts the lock again). Locked attempts are refused without checking the password.
+    """
     email = normalise_email(email)[:254]
     keys = (f"account:{email}", f"address:{address[:200]}")
     now = utcnow()
     with factory.begin() as session:
-        locks = [
-            failure.locked_until
-            for failure in session.scalars(select(LoginFailure).where(LoginFailure.key.in_(keys)))
-            if failure.locked_until is not None and failure.locked_until > now
-        ]
+        rows: list[LoginFailure | None] = [_locked_row(session, key, now) for key in keys]
+        locks = _lock_ends(rows, now)
         if locks:
             return SignIn(None, _minutes_until(max(locks), now))
+        for row, limit in zip(rows, (ACCOUNT_FAILURES, ADDRESS_FAILURES), strict=True):
+            assert row is not None
+            _count_attempt(row, limit, now)
         account = session.scalars(
             select(ConsoleAccount).where(ConsoleAccount.email == email)
         ).first()
-        if _verify(account.password_hash if account else None, password[:MAX_PASSWORD]) and (
-            account is not None and account.active
-        ):
+        stored = account.password_hash if account is not None and account.active else None
+    # Outside the transaction: argon2 takes tens of milliseconds and the rows stay locked
+    # only while counting.
+    if _verify(stored, password[:MAX_PASSWORD]) and account is not None:
+        with factory.begin() as session:
             session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
-            account.last_login_at = now
-            return SignIn(account.id)
-        locked_until = None
-        for key, limit in zip(keys, (ACCOUNT_FAILURES, ADDRESS_FAILURES), strict=True):
-            until = _count_failure(session, key, limit, now)
-            locked_until = until or locked_until
+            _uncount_attempt(session, keys[1], ADDRESS_FAILURES)
+            session.execute(
+                update(ConsoleAccount)
+                .where(ConsoleAccount.id == account.id)
+                .values(last_login_at=now)
+            )
+        return SignIn(account.id)
+    with factory.begin() as session:
+        locked = _lock_ends([session.get(LoginFailure, key) for key in keys], now)
         session.add(
             AuditEntry(actor=f"address:{address[:100]}", action="sign_in_failed",
                        entity_type="account", entity_id=email[:80], before=None,
-                       after={"locked": locked_until is not None})
+                       after={"locked": bool(locked)})
         )  # fmt: skip
-        return SignIn(None, _minutes_until(locked_until, now) if locked_until else 0)
+    return SignIn(None, _minutes_until(max(locked), now) if locked else 0)
 
 
 def _verify(stored: str | None, password: str) -> bool:
@@ -249,18 +271,83 @@ def _verify(stored: str | None, password: str) -> bool:
         return False
 
 
-def _count_failure(session: Session, key: str, limit: int, now: datetime) -> datetime | None:
-    failure = session.get(LoginFailure, key, with_for_update=True)
-    if failure is None:
-        failure = LoginFailure(key=key, count=0, first_at=now)
-        session.add(failure)
-    if failure.first_at < now - FAILURE_WINDOW:
-        failure.count, failure.first_at, failure.locked_until = 0, now, None
-    failure.count += 1
-    if failure.count >= limit:
-        failure.locked_until = now + LOCK_TIME
-    session.flush()
-    return failure.locked_until
+def _locked_row(session: Session, key: str, now: datetime) -> LoginFailure:
+    """The key's row, created if missing, locked until the transaction ends."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(LoginFailure)
+        .values(key=key, count=0, first_at=now, locked_until=None)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    row = session.get(LoginFailure, key, with_for_update=True, populate_existing=True)
+    assert row is not None  # inserted just above, and only sign-ins delete rows
+    return row
+
+
+def _lock_ends(rows: list[LoginFailure | None], now: datetime) -> list[datetime]:
+    """When the locks still in force among ``rows`` end."""
+    return [
+        row.locked_until
+        for row in rows
+        if row is not None and row.locked_until is not None and row.locked_until > now
+    ]
+
+
+def _count_attempt(row: LoginFailure, limit: int, now: datetime) -> None:
+    """One more attempt. Every ``limit`` attempts lock the key, each lock twice as long
+    as the one before (LOCK_TIME, then 30 min, 1 h … up to MAX_LOCK_TIME), so the owner
+    is never shut out for long by someone else's guessing. Quiet for FAILURE_WINDOW
+    before any lock, or for STREAK_RESET after the last one, and the count starts over."""
+    locked_before = row.count >= limit
+    quiet_since = row.locked_until if locked_before and row.locked_until else row.first_at
+    if now - quiet_since > (STREAK_RESET if locked_before else FAILURE_WINDOW):
+        row.count, row.first_at, row.locked_until = 0, now, None
+    row.count += 1
+    if row.count % limit == 0:
+        doublings = min(row.count // limit - 1, 10)
+        row.locked_until = now + min(LOCK_TIME * 2**doublings, MAX_LOCK_TIME)
+
+
+def _uncount_attempt(session: Session, key: str, limit: int) -> None:
+    """A successful sign-in is not a guess: take it off the address's count, so a team
+    signing in from one office address is never locked out by its own sign-ins."""
+    row = session.get(LoginFailure, key, with_for_update=True)
+    if row is None or row.count == 0:
+        return
+    if row.count % limit == 0 and row.count // limit == 1:
+        row.locked_until = None  # the lock this very attempt set
+    row.count -= 1
+
+
+def locked_accounts(factory: sessionmaker[Session]) -> list[Lock]:
+    """Accounts (by e-mail, known or not) that may not sign in now, soonest free first."""
+    now = utcnow()
+    with factory() as session:
+        rows = session.scalars(
+            select(LoginFailure)
+            .where(LoginFailure.key.startswith("account:"), LoginFailure.locked_until > now)
+            .order_by(LoginFailure.locked_until)
+        ).all()
+        return [
+            Lock(row.key.removeprefix("account:"), row.locked_until, row.count)  # type: ignore[arg-type]
+            for row in rows
+        ]
+
+
+def unlock(factory: sessionmaker[Session], email: str, actor: str) -> bool:
+    """Lift an account's sign-in lock and forget its failures (audited); False if none."""
+    key = f"account:{normalise_email(email)[:254]}"
+    with factory.begin() as session:
+        row = session.get(LoginFailure, key, with_for_update=True)
+        if row is None:
+            return False
+        session.delete(row)
+        session.add(
+            AuditEntry(actor=actor, action="sign_in_unlocked", entity_type="account",
+                       entity_id=key.removeprefix("account:")[:80], before=None, after=None)
+        )  # fmt: skip
+        return True
 
 
 def _minutes_until(moment: datetime, now: datetime) -> int:

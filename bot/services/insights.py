@@ -1,9 +1,10 @@
 """Anonymous statistics for the console's Insights page, used by the consortium for advocacy.
 
-Nothing here may identify a person, so only aggregates leave the database, and
-every count from 1 to SUPPRESS_BELOW - 1 is shown as "<5": in rows (``shown``),
-in CSV and in charts. The real ``count``/``n`` fields exist for sorting and
-totals inside the server; templates and exports must use the ``shown`` strings.
+Nothing here may identify a person, so only aggregates leave the database, and every
+count goes out through bot.services.disclosure: 1 to 4 as "<5", everything else —
+totals and margins too — rounded to a multiple of 5, in rows (``shown``), in CSV and
+in charts. The real ``count``/``n`` fields exist for sorting and totals inside the
+server; templates and exports must use the ``shown`` strings.
 
 Grouping happens in SQL (one GROUP BY per call); percentiles too on PostgreSQL
 (percentile_cont), in Python on SQLite.
@@ -26,10 +27,11 @@ from sqlalchemy import ColumnElement, Float, Subquery, cast, func, literal_colum
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import LANGUAGES, CaseStatus, Category, MessageDirection
+from bot.services import disclosure
 from bot.storage.models import Case, CaseMessage
 
-SUPPRESS_BELOW = 5
-SUPPRESSED = f"<{SUPPRESS_BELOW}"
+SUPPRESS_BELOW = disclosure.SUPPRESS_BELOW
+SUPPRESSED = disclosure.SUPPRESSED
 DIMENSIONS: tuple[str, ...] = ("month", "category", "subcategory", "city", "language")
 CATEGORIES: frozenset[str] = frozenset(c.value for c in Category)
 CITY_MAX_LENGTH = 40
@@ -37,8 +39,8 @@ MAX_BARS = 40
 
 
 def shown(count: int) -> str:
-    """How a count may be displayed: small non-zero counts become "<5"."""
-    return SUPPRESSED if 0 < count < SUPPRESS_BELOW else str(count)
+    """How a count may be displayed (see bot.services.disclosure)."""
+    return disclosure.shown(count)
 
 
 @dataclass(frozen=True)
@@ -347,16 +349,18 @@ def bar_chart_svg(
 ) -> str:
     """A horizontal bar chart as standalone SVG, for a page with a strict CSP.
 
-    No scripts, no style attributes or elements: presentation attributes only. Values
-    of 1-4 get a dashed light bar of fixed width labelled "<5", and the scale is set by
-    the shown values alone, so nothing in the SVG depends on a suppressed value. Past
-    MAX_BARS, the remaining items are summed into one ``other_label`` bar.
+    No scripts, no style attributes or elements: presentation attributes only. Bars,
+    labels and the scale use only the published values (bot.services.disclosure): a
+    suppressed value gets a dashed light bar of fixed width labelled "<5", and a bar of
+    7 is exactly as long as one of 6. Past MAX_BARS, the remaining items are summed
+    into one ``other_label`` bar.
     """
     items = [(label, max(0, value)) for label, value in labels_and_values]
     if len(items) > MAX_BARS:
         rest = sum(value for _, value in items[MAX_BARS - 1 :])
         items = [*items[: MAX_BARS - 1], (other_label, rest)]
-    scale = max((value for _, value in items if value >= SUPPRESS_BELOW), default=0)
+    published = [(label, disclosure.published(value)) for label, value in items]
+    scale = max((value or 0 for _, value in published), default=0)
     height = _TOP + _ROW_HEIGHT * max(len(items), 1) + 8
     escaped_title = _xml_text(title)
     parts = [
@@ -366,14 +370,14 @@ def bar_chart_svg(
         f"<title>{escaped_title}</title>",
         f'<text x="0" y="18" font-size="14" font-weight="bold">{escaped_title}</text>',
     ]
-    for index, (label, value) in enumerate(items):
+    for index, (label, value) in enumerate(published):
         y = _TOP + index * _ROW_HEIGHT
         if len(label) > _LABEL_CHARS:
             label = label[: _LABEL_CHARS - 1] + "…"
         parts.append(
             f'<text x="{_LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{_xml_text(label)}</text>'
         )
-        if 0 < value < SUPPRESS_BELOW:
+        if value is None:
             width = _SMALL_BAR
             parts.append(
                 f'<rect x="{_LABEL_WIDTH}" y="{y + 3}" width="{width}" height="{_ROW_HEIGHT - 6}" '
@@ -386,8 +390,7 @@ def bar_chart_svg(
                     f'<rect x="{_LABEL_WIDTH}" y="{y + 3}" width="{width}" '
                     f'height="{_ROW_HEIGHT - 6}" fill="#2b6cb0"/>'
                 )
-        parts.append(
-            f'<text x="{_LABEL_WIDTH + width + 6}" y="{y + 15}">{_xml_text(shown(value))}</text>'
-        )
+        text = disclosure.SUPPRESSED if value is None else str(value)
+        parts.append(f'<text x="{_LABEL_WIDTH + width + 6}" y="{y + 15}">{_xml_text(text)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

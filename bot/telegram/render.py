@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.flows.actions import Reply
 from bot.services.faq_markup import to_telegram_html
+from bot.text_safety import for_display
 
 # Telegram's limits: message text, and callback data in bytes.
 MAX_TEXT = 4096
@@ -17,7 +18,11 @@ MAX_CALLBACK_BYTES = 64
 def to_html(reply: Reply) -> str:
     """Everything escaped; in rich replies (FAQ answers, checked when saved) <b>, <i> and
     <a href> survive."""
-    return to_telegram_html(reply.text) if reply.rich else html.escape(reply.text, quote=False)
+    return (
+        to_telegram_html(reply.text)
+        if reply.rich
+        else html.escape(for_display(reply.text), quote=False)
+    )
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -25,6 +25,7 @@ from bot.i18n import LANGUAGE_NAMES, LOCALES, Translator, normalise_locale, tran
 from bot.services.accounts import Account, session_account
 from bot.settings import Settings
 from bot.storage.models import AuditEntry
+from bot.text_safety import for_display
 from bot.web.security import PRE_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token, new_token
 
 log = logging.getLogger(__name__)
@@ -111,9 +112,14 @@ class Ctx:
             )
 
 
+# C0 controls but tab, newline and carriage return, and DEL: PostgreSQL refuses NUL, and
+# none of them has any business in a form (ESC can drive a terminal showing a log).
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
 def _clean(value: str) -> str:
-    """NUL can't be stored in PostgreSQL text and has no business in a form."""
-    return value.replace("\x00", "")
+    """The value without control characters (see _CONTROL_CHARACTERS)."""
+    return value.translate(_CONTROL_CHARACTERS)
 
 
 Page = Callable[[Ctx], Response]
@@ -131,6 +137,8 @@ class Console:
             lstrip_blocks=True,
             auto_reload=False,  # templates ship with the package; no stat() per include
         )
+        # Wherever a person's (or a staff member's) own words are shown: no bidi tricks.
+        self.templates.filters["person"] = for_display
 
     def set_cookie(self, response: Response, name: str, value: str, max_age: int = 43_200) -> None:
         response.set_cookie(

@@ -1,4 +1,4 @@
-"""Insights: exact aggregates, small counts shown only as "<5", safe CSV and SVG."""
+"""Insights: exact aggregates inside, published rounded to 5 with "<5" for 1-4, safe CSV and SVG."""
 
 from __future__ import annotations
 
@@ -102,19 +102,20 @@ def as_table(rows: list[Row]) -> list[tuple[object, ...]]:
 # --- counts ------------------------------------------------------------------------------
 
 
-def test_counts_are_exact_from_five_and_suppressed_below(sample: sessionmaker[Session]) -> None:
+def test_counts_are_rounded_to_five_and_suppressed_below(sample: sessionmaker[Session]) -> None:
     rows = counts(sample, EVERYTHING, ("month", "category"))
     assert as_table(rows) == [
-        ("2024-03", "legal", "7"),
+        ("2024-03", "legal", "5"),
         ("2024-03", "psychological", "<5"),
-        ("2024-04", "social", "6"),
+        ("2024-04", "social", "5"),
     ]
     assert [row.count for row in rows] == [7, 3, 6]  # the real counts stay server-side
-    assert as_table(counts(sample, EVERYTHING, ())) == [("16",)]
+    # The total is rounded too: an exact 16 beside 5 and 5 would give away the 3... or 6.
+    assert as_table(counts(sample, EVERYTHING, ())) == [("15",)]
     by_city = counts(sample, EVERYTHING, ("city", "language"))
-    assert as_table(by_city) == [("Lublin", "ru", "<5"), ("Lublin", "uk", "6"), ("Warszawa", "uk", "7")]  # fmt: skip
+    assert as_table(by_city) == [("Lublin", "ru", "<5"), ("Lublin", "uk", "5"), ("Warszawa", "uk", "5")]  # fmt: skip
     # NULL subcategories form their own group, sorted last on both databases.
-    assert as_table(counts(sample, EVERYTHING, ("subcategory",))) == [("legal_work", "7"), (None, "9")]  # fmt: skip
+    assert as_table(counts(sample, EVERYTHING, ("subcategory",))) == [("legal_work", "5"), (None, "10")]  # fmt: skip
 
 
 def test_counts_reject_unknown_or_repeated_dimensions(sample: sessionmaker[Session]) -> None:
@@ -236,7 +237,7 @@ def test_first_response_per_category(factory: sessionmaker[Session], partner_id:
     by_category = first_response_by(factory, EVERYTHING, "category")
     assert [group for group, _ in by_category] == ["legal", "social"]
     legal, social = (times for _, times in by_category)
-    assert (legal.n, legal.shown_n) == (6, "6") and legal.median_hours == pytest.approx(3.5)
+    assert (legal.n, legal.shown_n) == (6, "5") and legal.median_hours == pytest.approx(3.5)
     assert (social.median_hours, social.p90_hours, social.shown_n) == (None, None, "<5")
     only_april = first_response_by(factory, Filters(since=date(2024, 4, 1)), "month")
     assert [(group, times.shown_n) for group, times in only_april] == [("2024-04", "<5")]
@@ -254,8 +255,8 @@ def test_ratings(factory: sessionmaker[Session], partner_id: int) -> None:
         add_cases(session, partner_id, 3, MARCH)  # not rated
         add_cases(session, partner_id, 1, APRIL, rating=1, category="social")
     result = ratings(factory, Filters(until=date(2024, 3, 31)))
-    assert (result.n, result.shown_n, result.average) == (8, "8", 4.75)
-    assert result.distribution == {1: "0", 2: "0", 3: "0", 4: "<5", 5: "6"}
+    assert (result.n, result.shown_n, result.average) == (8, "10", 4.75)
+    assert result.distribution == {1: "0", 2: "0", 3: "0", 4: "<5", 5: "5"}
     few = ratings(factory, Filters(category="social"))
     assert (few.n, few.shown_n, few.average) == (1, "<5", None)
     assert few.distribution == {1: "<5", 2: "0", 3: "0", 4: "0", 5: "0"}
@@ -269,9 +270,9 @@ def test_csv_shows_small_counts_only_as_suppressed(sample: sessionmaker[Session]
     text = to_csv(rows, ("month", "category"))
     assert list(csv.reader(io.StringIO(text))) == [
         ["month", "category", "count"],
-        ["2024-03", "legal", "7"],
+        ["2024-03", "legal", "5"],
         ["2024-03", "psychological", "<5"],
-        ["2024-04", "social", "6"],
+        ["2024-04", "social", "5"],
     ]
     assert "3" not in text.replace("2024-03", "")
     # The export is the same whatever the small count was: nothing in it depends on it.
@@ -298,7 +299,7 @@ def test_svg_is_safe_under_a_strict_csp_and_escapes_labels() -> None:
     assert root.get("role") == "img"
     assert root[0].tag == "{http://www.w3.org/2000/svg}title"
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert texts == ["Cases <by> city", "<b>x</b>", "12", "Wrocław & co", "7", '"quoted"', "0"]
+    assert texts == ["Cases <by> city", "<b>x</b>", "10", "Wrocław & co", "5", '"quoted"', "0"]
 
 
 def test_svg_never_reveals_a_small_value() -> None:

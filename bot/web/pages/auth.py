@@ -5,10 +5,11 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.domain import ConsoleRole
 from bot.i18n import LOCALES
 from bot.services import accounts
 from bot.web.console import Console, Ctx
-from bot.web.security import PRE_COOKIE, SESSION_COOKIE
+from bot.web.security import PRE_COOKIE, SESSION_COOKIE, client_address, trusted_networks
 
 
 def _safe_next(target: str) -> str:
@@ -19,6 +20,8 @@ def _safe_next(target: str) -> str:
 
 
 def routes(console: Console) -> list[Route]:
+    trusted = trusted_networks(console.settings.trusted_proxies)
+
     def start_session(ctx: Ctx, account_id: int, target: str) -> Response:
         # A fresh token at every sign-in; the pre-session token (and its CSRF) is dropped.
         token = accounts.open_session(ctx.factory, account_id)
@@ -34,7 +37,8 @@ def routes(console: Console) -> list[Route]:
                 return ctx.redirect("/")
             return ctx.render("login.html", email="", error=None, next=ctx.query("next", 300))
         email, password = ctx.field("email", 300), ctx.field("password", 300)
-        address = ctx.request.client.host if ctx.request.client else "unknown"
+        peer = ctx.request.client.host if ctx.request.client else None
+        address = client_address(peer, ctx.request.headers.get("x-forwarded-for", ""), trusted)
         result = accounts.sign_in(ctx.factory, email, password, address)
         if result.account_id is not None:
             ctx.audit("signed_in", "account", str(result.account_id), address=address[:100])
@@ -92,8 +96,19 @@ def routes(console: Console) -> list[Route]:
             return ctx.render("account.html", status=400)
         return ctx.render("account.html")
 
+    @console.page(ConsoleRole.COORDINATOR)
+    def locks(ctx: Ctx) -> Response:
+        """Accounts locked by failed sign-ins; a coordinator lifts a lock for its owner."""
+        if ctx.request.method == "POST":
+            email = ctx.field("email", 300)
+            if accounts.unlock(ctx.factory, email, ctx.me.actor):
+                return ctx.redirect("/locks", done="unlocked")
+            return ctx.render("locks.html", status=404, locks=accounts.locked_accounts(ctx.factory))
+        return ctx.render("locks.html", locks=accounts.locked_accounts(ctx.factory))
+
     return [
         Route("/login", login, methods=["GET", "POST"]),
+        Route("/locks", locks, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/setup/{token}", setup, methods=["GET", "POST"]),
         Route("/account", account, methods=["GET", "POST"]),

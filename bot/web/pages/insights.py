@@ -1,5 +1,6 @@
 """Anonymised insights for the consortium: counts, response times, ratings. Every
-count of 1 to 4 is shown as "<5" here and in the CSV; nothing identifies a person."""
+count goes through bot.services.disclosure (1 to 4 as "<5", the rest rounded to 5),
+here, in the charts and in the CSV; nothing identifies a person."""
 
 from __future__ import annotations
 
