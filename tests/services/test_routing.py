@@ -12,8 +12,8 @@ from bot.services.cases import ConsentMissing, NewCase, create_case
 from bot.services.clients import save_client
 from bot.services.routing import route_case
 from bot.storage.models import Partner
-from tests.cli.test_cli import razem
 from tests.conftest import REPO
+from tests.support.razem_cli import razem
 
 
 @pytest.fixture

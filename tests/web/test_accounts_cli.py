@@ -20,8 +20,8 @@ from bot.errors import DataError
 from bot.services import accounts
 from bot.storage.models import ConsoleAccount, ConsoleSession, LoginFailure, StaffMember
 from bot.storage.types import utcnow
-from tests.cli.test_cli import RAZEM, REPO, _clean_env, assert_one_line_error, razem
 from tests.conversations.conftest import seeded  # noqa: F401 - shared fixture
+from tests.support.razem_cli import RAZEM, REPO, assert_one_line_error, clean_env, razem
 from tests.web.conftest import PASSWORD, _free_port
 
 
@@ -41,7 +41,7 @@ def test_user_add_prints_a_working_link_and_razem_web_serves_it(tmp_path: Path) 
     link = re.search(r"http://\S+/setup/\S+", added.stdout)
     assert link is not None and "24 hours" in added.stdout
 
-    process = subprocess.Popen([RAZEM, "web", "--port", str(port)], env=_clean_env(env), cwd=REPO,
+    process = subprocess.Popen([RAZEM, "web", "--port", str(port)], env=clean_env(env), cwd=REPO,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         with httpx.Client(timeout=10) as client:
