@@ -4,6 +4,7 @@ ones; `make test` runs everything)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -14,9 +15,13 @@ import pytest
 from sqlalchemy import Engine, make_url, text
 
 from bot.bootstrap import Storage
+from bot.seed.loader import read_seed_data, seed
 from bot.storage import migrate
 from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import Base
+from nlu.builtin import BuiltinEngine
+from nlu.model import TrainedModel
+from tests.support.nlu_model import trained_model_path
 from tests.support.services import require_service
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,13 +73,25 @@ def lanes_of(item: pytest.Function) -> set[str]:
     return lanes
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--lanes-to",
+        metavar="PATH",
+        help="write the lanes (markers given at collection) of every collected test to PATH as JSON",
+    )
+
+
 # tryfirst: before `-m` deselects by these markers.
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    lanes: dict[str, list[str]] = {}
     for item in items:
         if isinstance(item, pytest.Function):
-            for lane in sorted(lanes_of(item)):
+            lanes[item.nodeid] = sorted(lanes_of(item))
+            for lane in lanes[item.nodeid]:
                 item.add_marker(lane)
+    if path := config.getoption("lanes_to"):
+        Path(path).write_text(json.dumps(lanes, indent=1), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -182,3 +199,20 @@ def storage(database_url: str) -> Iterator[Storage]:
 @pytest.fixture
 def redis_url() -> str:
     return require_service("RAZEM_TEST_REDIS_URL")
+
+
+@pytest.fixture
+def seeded(storage: Storage) -> Storage:
+    """`storage` with the partners, routing and FAQ of data/."""
+    seed(storage.session_factory, read_seed_data(REPO / "data"))
+    return storage
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    return trained_model_path()
+
+
+@pytest.fixture(scope="session")
+def engine(model_path: Path) -> BuiltinEngine:
+    return BuiltinEngine(TrainedModel.load(model_path))

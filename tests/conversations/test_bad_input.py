@@ -25,7 +25,7 @@ from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import Case, Client
 from nlu.builtin import BuiltinEngine
 from tests.conftest import REPO
-from tests.conversations.conftest import Person
+from tests.support.person import Person
 
 
 @pytest.mark.parametrize(
