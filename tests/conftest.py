@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, make_url, text
 
 from bot.bootstrap import Storage
-from bot.seed.loader import read_seed_data, seed
+from bot.seed.loader import SeedData, read_seed_data, seed
 from bot.storage import migrate
 from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import Base
@@ -201,10 +201,16 @@ def redis_url() -> str:
     return require_service("RAZEM_TEST_REDIS_URL")
 
 
+@pytest.fixture(scope="session")
+def seed_data() -> SeedData:
+    """data/ read and validated once (frozen: no test can change it for the next)."""
+    return read_seed_data(REPO / "data")
+
+
 @pytest.fixture
-def seeded(storage: Storage) -> Storage:
+def seeded(storage: Storage, seed_data: SeedData) -> Storage:
     """`storage` with the partners, routing and FAQ of data/."""
-    seed(storage.session_factory, read_seed_data(REPO / "data"))
+    seed(storage.session_factory, seed_data)
     return storage
 
 
