@@ -43,6 +43,8 @@ def agree(chat: Chat) -> None:
 def test_a_person_goes_from_the_greeting_to_a_case(chat: Chat) -> None:
     chat.command("start")
     assert chat.state.step == Step.CHOOSE_LANGUAGE
+    says_in(chat.lang, chat.text(), "Hello! I am Razem, the help desk of organisations "
+            "that help migrants and refugees in Poland.")  # fmt: skip
     says_in(chat.lang, chat.text(), "Which language is easiest for you?")
     assert chat.buttons == ["lang:uk", "lang:ru", "lang:en", "lang:pl"]
 
