@@ -16,8 +16,14 @@ PO := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
 CHROMIUM ?= /usr/bin/chromium
+# Extra pytest options, e.g. `make test PYTEST_ARGS=--durations=20` (CI does).
+PYTEST_ARGS ?=
+# The everyday lane: pure and SQLite tests. Left out: tests on the real PostgreSQL or
+# Redis, the browser tests, tests that start `razem` as a process (tests/conftest.py
+# marks them all) and the opt-in Rasa tests. `make test` runs everything.
+FAST_LANE := not postgres and not redis and not browser and not subprocess and not rasa
 
-.PHONY: install demo test lint bench catalogs test-rasa clean browser
+.PHONY: install demo test test-fast lint bench catalogs test-rasa clean browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Razem needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -67,7 +73,11 @@ browser:
 test: install browser
 	$(BIN)/ruff check bot nlu tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Under two minutes on 2 cores; no services needed.
+test-fast: install
+	$(BIN)/pytest -m "$(FAST_LANE)" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check bot nlu tests benchmarks

@@ -24,7 +24,7 @@ from bot.state.port import StateKey
 from bot.storage.models import Case, Client
 from nlu.builtin import BuiltinEngine
 from tests.conftest import REPO
-from tests.conversations.conftest import Person
+from tests.support.person import Person
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from bot.bootstrap import Storage
 from bot.domain import CaseStatus
 from bot.i18n import translator
 from bot.storage.models import Case, CaseMessage, Client, Partner
-from tests.conversations.conftest import Person
+from tests.support.person import Person
 
 LANGUAGES = ["uk", "ru", "en", "pl"]
 

@@ -11,8 +11,8 @@ from bot.domain import MessageDirection, StaffRole
 from bot.i18n import translator
 from bot.services.staff_cases import claim_case
 from bot.storage.models import Case, CaseMessage, Partner, StaffMember
-from tests.conversations.conftest import Person
 from tests.conversations.test_journeys import LEGAL, start
+from tests.support.person import Person
 
 
 def staff_of(storage: Storage, slug: str, name: str) -> int:

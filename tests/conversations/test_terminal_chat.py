@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.test_cli import razem
+from tests.support.razem_cli import razem
 
 
 def test_a_scripted_conversation_reaches_the_partner_queue(
@@ -23,12 +23,7 @@ def test_a_scripted_conversation_reaches_the_partner_queue(
         "mii telefon 600 000 000",
         "/cases",
     ]) + "\n"  # fmt: skip
-    import subprocess
-
-    from tests.cli.test_cli import RAZEM, REPO, _clean_env
-
-    result = subprocess.run([RAZEM, "chat", "--as", "olena", "--lang", "uk"], input=script, capture_output=True,
-                            text=True, env=_clean_env(env), cwd=REPO, timeout=120)  # fmt: skip
+    result = razem("chat", "--as", "olena", "--lang", "uk", input=script, env=env)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "[1] Українська" in out and "> 1" in out  # numbered buttons, echoed script

@@ -1,33 +1,16 @@
-"""One model trained from nlu/data for the whole test session (about 15 s)."""
+"""Paths and readers of the NLU's data. The model fixtures (`model_path`, `engine`)
+are in tests/conftest.py; imported here for the modules that import them from here."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pytest
-
-from nlu.builtin import BuiltinEngine
-from nlu.model import TrainedModel, data_fingerprint
-from nlu.training import train
-from nlu.training_data import read_training_data
-from tests.conftest import REPO
+from tests.conftest import REPO, engine, model_path  # noqa: F401 - see the docstring
 
 NLU_DATA = REPO / "nlu" / "data"
 DEV = REPO / "nlu" / "tests" / "dev.jsonl"
 URGENT_CASES = REPO / "nlu" / "tests" / "urgent_cases.jsonl"
-
-
-@pytest.fixture(scope="session")
-def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("nlu") / "model.pkl"
-    train(read_training_data(NLU_DATA), data_fingerprint(NLU_DATA)).save(path)
-    return path
-
-
-@pytest.fixture(scope="session")
-def engine(model_path: Path) -> BuiltinEngine:
-    return BuiltinEngine(TrainedModel.load(model_path))
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import Storage
 from bot.domain import LANGUAGES, FaqStatus
-from bot.seed.loader import read_seed_data, seed
+from bot.seed.loader import read_seed_data
 from bot.services import faq_editing
 from bot.services.faq import faq_answer, faq_version
 from bot.services.faq_editing import EntryFields, Text
@@ -21,12 +21,6 @@ SLUG = "free-legal-aid"  # legal / legal_other, source language pl
 EDITOR = "coordinator@example.org"
 NEW_PL = "Nowa odpowiedź: zadzwoń pod <b>22 123 45 67</b>."
 NEW_UK = "Нова відповідь: телефонуйте <b>22 123 45 67</b>."
-
-
-@pytest.fixture
-def seeded(storage: Storage) -> Storage:
-    seed(storage.session_factory, read_seed_data(REPO / "data"))
-    return storage
 
 
 def entry_id(storage: Storage, slug: str = SLUG) -> int:

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import Storage
-from bot.seed.loader import read_seed_data, seed
 from bot.services.faq_editing import Editable, EntryFields, Text, editable, overview, save
 from bot.services.faq_exchange import (
     MAX_IMPORT_BYTES,
@@ -28,7 +27,6 @@ from bot.services.faq_exchange import (
     preview_import,
 )
 from bot.storage.models import FaqRevision, FaqTranslation
-from tests.conftest import REPO
 
 Factory = sessionmaker[Session]
 SLUG = "free-legal-aid"
@@ -37,9 +35,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture
-def factory(storage: Storage) -> Factory:
-    seed(storage.session_factory, read_seed_data(REPO / "data"))
-    return storage.session_factory
+def factory(seeded: Storage) -> Factory:
+    return seeded.session_factory
 
 
 def snapshot(factory: Factory) -> tuple[dict[str, Editable | None], int]:

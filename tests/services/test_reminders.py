@@ -12,10 +12,9 @@ from bot.services.cases import NewCase, create_case
 from bot.services.clients import save_client
 from bot.services.reminders import remind_untaken
 from bot.storage.models import Case, OutboxMessage
-from tests.services.test_routing import seeded  # noqa: F401 - fixture
 
 
-def test_reminders_and_escalations_once_each(seeded: Storage) -> None:  # noqa: F811
+def test_reminders_and_escalations_once_each(seeded: Storage) -> None:
     save_client(seeded.session_factory, Channel.TERMINAL, "r", "uk", consent=True)
     for urgent, city in ((False, "Lublin"), (True, "Warszawa")):
         create_case(seeded.session_factory, Channel.TERMINAL, "r",

@@ -7,19 +7,11 @@ from sqlalchemy import select
 
 from bot.bootstrap import Storage
 from bot.domain import Channel
-from bot.seed.loader import read_seed_data, seed
 from bot.services.cases import ConsentMissing, NewCase, create_case
 from bot.services.clients import save_client
 from bot.services.routing import route_case
 from bot.storage.models import Partner
-from tests.cli.test_cli import razem
-from tests.conftest import REPO
-
-
-@pytest.fixture
-def seeded(storage: Storage) -> Storage:
-    seed(storage.session_factory, read_seed_data(REPO / "data"))
-    return storage
+from tests.support.razem_cli import razem
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from bot.settings import Settings
 from bot.storage import migrate
 from bot.web.app import create_app
 from tests.conftest import REPO
-from tests.nlu.conftest import engine, model_path  # noqa: F401 - shared fixtures
+from tests.support.ports import free_port
 
 CHROMIUM = os.environ.get("RAZEM_TEST_CHROMIUM", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -45,12 +44,6 @@ class Console:
     app: Starlette
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def web_storage(empty_postgres_url: str) -> Iterator[Storage]:
     storage = open_storage(empty_postgres_url)
@@ -65,7 +58,7 @@ def console(web_storage: Storage) -> Iterator[Console]:
     url = web_storage.engine.url.render_as_string(hide_password=False)
     settings = Settings(_env_file=None, database_url=url, secret_key="test-secret-key-0123456789")  # type: ignore[call-arg]
     app = create_app(settings, web_storage)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -20,9 +20,9 @@ from bot.errors import DataError
 from bot.services import accounts
 from bot.storage.models import ConsoleAccount, ConsoleSession, LoginFailure, StaffMember
 from bot.storage.types import utcnow
-from tests.cli.test_cli import RAZEM, REPO, _clean_env, assert_one_line_error, razem
-from tests.conversations.conftest import seeded  # noqa: F401 - shared fixture
-from tests.web.conftest import PASSWORD, _free_port
+from tests.support.ports import free_port
+from tests.support.razem_cli import RAZEM, REPO, assert_one_line_error, clean_env, razem
+from tests.web.conftest import PASSWORD
 
 
 def _db(tmp_path: Path) -> dict[str, str]:
@@ -34,14 +34,14 @@ def _db(tmp_path: Path) -> dict[str, str]:
 
 def test_user_add_prints_a_working_link_and_razem_web_serves_it(tmp_path: Path) -> None:
     env = _db(tmp_path)
-    port = _free_port()
+    port = free_port()
     env["RAZEM_WEB_BASE_URL"] = f"http://127.0.0.1:{port}"
     added = razem("user", "add", "Coord@Example.org", "--role", "coordinator", env=env)
     assert added.returncode == 0, added.stderr
     link = re.search(r"http://\S+/setup/\S+", added.stdout)
     assert link is not None and "24 hours" in added.stdout
 
-    process = subprocess.Popen([RAZEM, "web", "--port", str(port)], env=_clean_env(env), cwd=REPO,
+    process = subprocess.Popen([RAZEM, "web", "--port", str(port)], env=clean_env(env), cwd=REPO,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         with httpx.Client(timeout=10) as client:
@@ -94,13 +94,13 @@ def test_bad_user_commands_and_production_without_a_secret_exit_2(tmp_path: Path
     )
     production = env | {"RAZEM_ENVIRONMENT": "production"}
     assert_one_line_error(
-        razem("web", "--port", str(_free_port()), env=production), "RAZEM_SECRET_KEY"
+        razem("web", "--port", str(free_port()), env=production), "RAZEM_SECRET_KEY"
     )
     weak = production | {"RAZEM_SECRET_KEY": "short"}
-    assert_one_line_error(razem("web", "--port", str(_free_port()), env=weak), "RAZEM_SECRET_KEY")
+    assert_one_line_error(razem("web", "--port", str(free_port()), env=weak), "RAZEM_SECRET_KEY")
 
 
-def test_links_expire_and_passwords_are_argon2(seeded: Storage) -> None:  # noqa: F811
+def test_links_expire_and_passwords_are_argon2(seeded: Storage) -> None:
     factory = seeded.session_factory
     token = accounts.add_account(factory, "lawyer@sip.example", ConsoleRole.STAFF, "sip")
     with factory.begin() as session:
@@ -122,7 +122,7 @@ def test_links_expire_and_passwords_are_argon2(seeded: Storage) -> None:  # noqa
         accounts.add_account(factory, "lawyer@sip.example", ConsoleRole.VIEWER, None)
 
 
-def test_sign_in_is_throttled_per_account_and_per_address(seeded: Storage) -> None:  # noqa: F811
+def test_sign_in_is_throttled_per_account_and_per_address(seeded: Storage) -> None:
     factory = seeded.session_factory
     token = accounts.add_account(factory, "c@example.org", ConsoleRole.COORDINATOR, None)
     accounts.set_password(factory, token, PASSWORD)
@@ -143,7 +143,7 @@ def test_sign_in_is_throttled_per_account_and_per_address(seeded: Storage) -> No
     assert accounts.sign_in(factory, "c@example.org", PASSWORD, "10.6.6.6").locked_minutes > 0
 
 
-def test_sessions_are_new_at_each_sign_in_and_end_at_sign_out(seeded: Storage) -> None:  # noqa: F811
+def test_sessions_are_new_at_each_sign_in_and_end_at_sign_out(seeded: Storage) -> None:
     factory = seeded.session_factory
     token = accounts.add_account(factory, "c@example.org", ConsoleRole.COORDINATOR, None)
     account_id = accounts.set_password(factory, token, PASSWORD)

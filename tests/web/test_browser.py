@@ -19,9 +19,9 @@ from bot.services import faq_editing
 from bot.state.memory import MemoryStateStore
 from bot.storage.models import AuditEntry, Case, FaqEntry, OutboxMessage
 from nlu.builtin import BuiltinEngine
-from tests.conversations.conftest import Person
 from tests.conversations.test_journeys import start
 from tests.conversations.test_staff_handoff import make_case
+from tests.support.person import Person
 from tests.web.conftest import Console, make_account, screenshot, sign_in
 
 XSS = "<img src=x onerror=alert(1)>"
