@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 
 import numpy as np
 
 from nlu.api import CategoryScore, FaqMatch, Parse
+from nlu.entities import extract
 from nlu.faq import FaqIndex
 from nlu.labels import CATEGORIES, INTENT_CATEGORY, category_of
 from nlu.language import UNKNOWN
@@ -33,8 +36,19 @@ class BuiltinEngine:
         return BuiltinEngine(self.model, self.lexicon, faq)
 
     def parse(
-        self, text: str, *, lang_hint: str | None = None, context: Sequence[str] = ()
+        self,
+        text: str,
+        *,
+        lang_hint: str | None = None,
+        context: Sequence[str] = (),
+        now: datetime | None = None,
     ) -> Parse:
+        parse = self._classify(text, lang_hint, context)
+        # Entities of the whole request: a city named in the first message still counts.
+        found = extract(" \n ".join([*context, text]), now)
+        return replace(parse, city=found.city, dates=found.dates, children=found.children)
+
+    def _classify(self, text: str, lang_hint: str | None, context: Sequence[str]) -> Parse:
         whole = clip(" \n ".join([*context, text]))
         language, _ = self.model.language.identify(whole, lang_hint)
         shape = skeleton(whole)
