@@ -106,6 +106,7 @@ class _Town:
     name: str
     city: str
     forms: tuple[tuple[str, ...], ...]  # each form: one stem per word
+    not_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -131,7 +132,8 @@ def _towns(path: Path) -> tuple[_Town, ...]:
                 tuple(skeleton(word) for word in re.split(r"[\s-]+", str(form)))
                 for form in spec["forms"]
             )
-            towns.append(_Town(str(name), city, forms))
+            not_words = frozenset(skeleton(str(word)) for word in spec.get("not", []))
+            towns.append(_Town(str(name), city, forms, not_words))
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise NluDataError(f"{path}: cannot read towns: {exc}") from None
     return tuple(towns)
@@ -151,6 +153,8 @@ def find_city(text: str, words: list[_Word] | None = None) -> CityMention | None
     for index, word in enumerate(words):
         for town, form in towns.get(word.shape[:_KEY], ()):
             end = index + len(form)
+            if word.shape in town.not_words:
+                continue
             if end <= len(words) and all(
                 _stem_matches(words[index + k].shape, stem, k == len(form) - 1)
                 for k, stem in enumerate(form)
@@ -375,14 +379,14 @@ _CHILD_PREFIXES = (
     "ditin", "ditei", "ditmi", "ditiam", "rebenk", "rebenok", "rebionk", "rebionok", "detei",
     "detmi", "detiam", "dzieck", "dzieci", "child", "kid", "dauhhter", "hrandson", "hrandd",
     "sinok", "sinoch", "sinovi", "sinka", "sinek", "sinkovi", "donk", "donc", "donechk", "donia",
-    "dochk", "dochc", "dochen", "dochur", "corka", "corki", "corce", "corke", "corechk",
+    "dochk", "dochc", "dochen", "docher", "dochur", "corka", "corki", "corce", "corke", "corechk",
     "corek", "nemovl", "niemovl", "novorodk", "novorodek", "novorozhd", "malish",
     "hlopchik", "malchik", "devochk", "divchink", "chlopiec", "chlopca", "dzievchink",
     "babi", "babies", "toddler", "nevborn", "teenaher", "pidlit", "podrost", "onuk",
     "vnuk", "vnuch",
 )  # fmt: skip
 _CHILD_WORDS = {"diti", "deti", "son", "sons", "sin", "sina", "sinu", "sinom", "doch", "doniu",
-                "teen", "dzieci"}  # fmt: skip
+                "teen", "dzieci", "malii", "malomu"}  # fmt: skip
 _YEARS = {"rokiv", "roki", "rik", "let", "hoda", "hod", "lat", "lata", "rok", "roku", "iear",
           "iears", "io", "iro", "r"}  # fmt: skip
 _YEAR_PREFIXES = ("rochk", "hodik", "latk", "latek", "hodi")
