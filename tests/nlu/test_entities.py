@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from nlu.entities import WARSAW, extract, find_children, find_city, find_dates
-from tests.nlu.conftest import REPO, read_jsonl
+from tests.nlu.conftest import REPO
 
-# A Tuesday evening in Warsaw; 23:30 UTC is already Wednesday there.
+# A Tuesday noon in Warsaw.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=WARSAW)
 TODAY = NOW.date()
 
