@@ -8,6 +8,7 @@ from datetime import datetime
 
 import numpy as np
 
+from nlu import boilerplate
 from nlu.api import CategoryScore, FaqMatch, Parse
 from nlu.entities import extract
 from nlu.faq import FaqIndex
@@ -59,6 +60,17 @@ class BuiltinEngine:
         intent_p, urgent_p = self._predict(whole, shape)
         category_p = intent_p @ self.model.category_matrix
         best_category = int(np.argmax(category_p))
+        if CATEGORIES[best_category] == "other":
+            # A long "hello everyone, thanks in advance" frame can outvote the need
+            # inside it: look again without the frame, and keep the need if there is one.
+            focus = boilerplate.strip(shape)
+            if focus is not None:
+                focus_p, _ = self.model.predict(focus, prepared=focus)
+                focus_category_p = focus_p @ self.model.category_matrix
+                focus_best = int(np.argmax(focus_category_p))
+                if CATEGORIES[focus_best] != "other" and focus_category_p[focus_best] >= 0.5:
+                    intent_p, category_p = focus_p, focus_category_p
+                    best_category = int(np.argmax(category_p))
         category = CATEGORIES[best_category]
         in_category = [
             (p, name)
