@@ -224,6 +224,7 @@ _TODAY = {"sohodni", "sehodnia", "dzisiai", "dzis", "todai", "tonihht", "sohodni
 _TOMORROW = {"zavtra", "iutro", "tomorrov"}
 _AFTER_TOMORROW = {"pisliazavtra", "poslezavtra", "poiutzhe"}
 _YESTERDAY = {"vchora", "vchera", "vchorai", "iesterdai"}
+_TRIGGERS = _FUTURE | _PAST | _TODAY | _TOMORROW | _AFTER_TOMORROW | _YESTERDAY
 _MONEY = {"zl", "zlot", "zlotih", "zloti", "zlotich", "pln", "hrn", "hrivn", "evro", "euro", "usd"}
 _ORDINAL = {"ho", "oho", "h", "th", "st", "nd", "rd", "oe", "ie", "e"}
 _NUMERIC_DATE = re.compile(
@@ -236,22 +237,37 @@ def _money_follows(shapes: list[str], i: int) -> bool:
     return i + 1 < len(shapes) and shapes[i + 1] in _MONEY
 
 
+def _alternatives(stems: tuple[str, ...] | set[str]) -> str:
+    return "|".join(map(re.escape, sorted(stems, key=len, reverse=True)))
+
+
+# One compiled pattern per kind of word (the hot path: every word of every message).
+_MONTH_RE = re.compile(
+    "|".join(f"(?P<m{month}>{_alternatives(p)})" for month, p in _MONTH_PREFIXES.items())
+)
+_WEEKDAY_RE = re.compile(
+    "|".join(
+        f"(?P<d{day}>(?:{_alternatives(set(stems) & _EXACT_WEEKDAY)})$"
+        f"|(?:{_alternatives(set(stems) - _EXACT_WEEKDAY)})[a-z]{{0,{MAX_ENDING}}}$)"
+        if set(stems) & _EXACT_WEEKDAY
+        else f"(?P<d{day}>(?:{_alternatives(stems)})[a-z]{{0,{MAX_ENDING}}}$)"
+        for day, stems in _WEEKDAYS.items()
+    )
+)
+
+
+@lru_cache(maxsize=20_000)
 def _month_of(shape: str) -> int | None:
     if shape in _MONTH_WORDS:
         return _MONTH_WORDS[shape]
-    for month, prefixes in _MONTH_PREFIXES.items():
-        if any(shape.startswith(p) for p in prefixes):
-            return month
-    return None
+    match = _MONTH_RE.match(shape)
+    return int(match.lastgroup[1:]) if match and match.lastgroup else None
 
 
+@lru_cache(maxsize=20_000)
 def _weekday_of(shape: str) -> int | None:
-    for weekday, stems in _WEEKDAYS.items():
-        for stem in stems:
-            matches = shape == stem if stem in _EXACT_WEEKDAY else shape.startswith(stem)
-            if matches and len(shape) - len(stem) <= MAX_ENDING:
-                return weekday
-    return None
+    match = _WEEKDAY_RE.match(shape)
+    return int(match.lastgroup[1:]) if match and match.lastgroup else None
 
 
 def _number_of(shape: str) -> int | None:
@@ -300,7 +316,16 @@ def find_dates(text: str, today: date, words: list[_Word] | None = None) -> list
             used.update(range(first, last + 1))
 
     shapes = [w.shape for w in words]
+    last_index = len(shapes) - 1
     for i, shape in enumerate(shapes):
+        # Most words are none of these: skip them with set lookups and a cached check.
+        if not (
+            shape[0].isdigit()
+            or shape in _TRIGGERS
+            or (i < last_index and shapes[i + 1][0].isdigit())
+            or _weekday_of(shape) is not None
+        ):
+            continue
         numeric = _NUMERIC_DATE.match(shape)
         if numeric:
             y, m, d, d2, m2, y2 = numeric.groups()
@@ -331,8 +356,9 @@ def find_dates(text: str, today: date, words: list[_Word] | None = None) -> list
                 )
                 add(when, i, year_at or j)
                 continue
-        month = _month_of(shape) if not shape.isdigit() else None
-        if month is not None and i + 1 < len(shapes) and shapes[i + 1].isdigit():
+        next_is_number = i + 1 < len(shapes) and shapes[i + 1].isdigit()
+        month = _month_of(shape) if next_is_number and not shape.isdigit() else None
+        if month is not None:
             day = int(shapes[i + 1])
             if 1 <= day <= 31 and (shape in _MONTH_WORDS or len(shape) >= 5):
                 add(_nearest_year(today, month, day), i, i + 1)
@@ -396,6 +422,7 @@ _AGE_ADJECTIVE = ("richn", "letn", "roch", "old")
 _MAX_AGE = 25
 
 
+@lru_cache(maxsize=20_000)
 def _is_child_word(shape: str) -> bool:
     return shape in _CHILD_WORDS or shape.startswith(_CHILD_PREFIXES)
 
