@@ -43,9 +43,7 @@ _PHRASES = (
 
 _PATTERN = re.compile(
     r"(?<![a-z0-9])(?:"
-    + "|".join(
-        re.escape(s) for s in sorted({skeleton(p) for p in _PHRASES}, key=len, reverse=True)
-    )
+    + "|".join(re.escape(s) for s in sorted({skeleton(p) for p in _PHRASES}, key=len, reverse=True))
     + r")(?![a-z0-9])"
 )
 # Enough left to be a request on its own: "дякую, вже знаю що робити" is still thanks

@@ -224,6 +224,8 @@ _TODAY = {"sohodni", "sehodnia", "dzisiai", "dzis", "todai", "tonihht", "sohodni
 _TOMORROW = {"zavtra", "iutro", "tomorrov"}
 _AFTER_TOMORROW = {"pisliazavtra", "poslezavtra", "poiutzhe"}
 _YESTERDAY = {"vchora", "vchera", "vchorai", "iesterdai"}
+_SINCE = {"since", "last", "vid", "od", "ot", "minulu", "minulii", "minuloi", "proshluiu",
+          "proshlii", "ostatni", "ostatnia"}  # fmt: skip
 _TRIGGERS = _FUTURE | _PAST | _TODAY | _TOMORROW | _AFTER_TOMORROW | _YESTERDAY
 _MONEY = {"zl", "zlot", "zlotih", "zloti", "zlotich", "pln", "hrn", "hrivn", "evro", "euro", "usd"}
 _ORDINAL = {"ho", "oho", "h", "th", "st", "nd", "rd", "oe", "ie", "e"}
@@ -394,8 +396,12 @@ def find_dates(text: str, today: date, words: list[_Word] | None = None) -> list
         else:
             weekday = _weekday_of(shape)
             if weekday is not None:
-                # "do piątku", "в понеділок": the coming one (today if it is that day).
-                add(today + timedelta(days=(weekday - today.weekday()) % 7), i, i)
+                if i > 0 and shapes[i - 1] in _SINCE:
+                    # "since Sunday", "від понеділка", "od piątku": the one that has passed.
+                    add(today - timedelta(days=(today.weekday() - weekday) % 7 or 7), i - 1, i)
+                else:
+                    # "do piątku", "в понеділок": the coming one (today if it is that day).
+                    add(today + timedelta(days=(weekday - today.weekday()) % 7), i, i)
     return sorted(found, key=lambda m: text.find(m.text))
 
 
@@ -459,7 +465,7 @@ def find_children(text: str, words: list[_Word] | None = None) -> list[ChildMent
             if following.startswith(_AGE_ADJECTIVE) or following == "io":
                 last += 1
                 child_follows = last + 1 < len(shapes) and _is_child_word(shapes[last + 1])
-                owner = i > 0 and shapes[i - 1] in ("mi", "our", "a", "her", "his")
+                owner = i > 0 and shapes[i - 1] in ("mi", "our", "a", "her", "his", "their")
                 if child_follows or owner:
                     last += int(child_follows)
                     mentions.append(ChildMention(float(shape), _span(text, words, i, last)))

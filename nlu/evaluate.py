@@ -122,8 +122,11 @@ def _categories(rows: list[Labelled], parses: list[Parse]) -> dict[str, Any]:
     scored = [(row, parse) for row, parse in zip(rows, parses, strict=True) if row.category]
     truth = [str(row.category) for row, _ in scored]
     predicted = [parse.category for _, parse in scored]
-    precision, recall, f1, _ = precision_recall_fscore_support(
-        truth, predicted, labels=list(CATEGORIES), zero_division=0
+    zeros = [0.0] * len(CATEGORIES)
+    precision, recall, f1, _ = (
+        precision_recall_fscore_support(truth, predicted, labels=list(CATEGORIES), zero_division=0)
+        if truth
+        else (zeros, zeros, zeros, None)
     )
     per_language = {}
     for lang in LANGUAGES:

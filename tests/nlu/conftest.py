@@ -18,6 +18,17 @@ DEV = REPO / "nlu" / "tests" / "dev.jsonl"
 URGENT_CASES = REPO / "nlu" / "tests" / "urgent_cases.jsonl"
 
 
+# The first test that asks for the model trains it: two fits (a held-out fold for the
+# calibration, then everything), a few minutes when the 2-core machine is busy.
+TRAINING_TIMEOUT = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "model_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(TRAINING_TIMEOUT))
+
+
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("nlu") / "model.pkl"
