@@ -417,7 +417,8 @@ _CHILD_PREFIXES = (
     "babi", "babies", "toddler", "nevborn", "teenaher", "pidlit", "podrost", "onuk",
     "vnuk", "vnuch",
 )  # fmt: skip
-_CHILD_WORDS = {"diti", "deti", "son", "sons", "sin", "sina", "sinu", "sinom", "doch", "doniu",
+_CHILD_WORDS = {"diti", "deti", "son", "sons", "sin", "sina", "sinu", "sinom", "sinem", "sinkiem",
+                "sinami", "doch", "doniu",
                 "teen", "dzieci", "malii", "malomu"}  # fmt: skip
 _YEARS = {"rokiv", "roki", "rik", "let", "hoda", "hod", "lat", "lata", "rok", "roku", "iear",
           "iears", "io", "iro", "r"}  # fmt: skip

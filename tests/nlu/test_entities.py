@@ -151,6 +151,7 @@ def test_the_date_is_taken_in_warsaw() -> None:
         ("synovi 8 rokiv", [8]),
         ("сыну 8 лет", [8]),
         ("syn ma 8 lat", [8]),
+        ("mieszkam z synem (7 lat)", [7]),
         ("my son is 8", [8]),
         ("двоє дітей 4 і 9 років", [4, 9]),
         ("дети 4 и 9 лет", [4, 9]),
