@@ -4,7 +4,9 @@ Needs Rasa 3.6 in its own Python 3.10 venv (`make test-rasa` creates .venv-rasa)
 Trains Rasa with nlu/config.yml (DIET epochs can be lowered with --epochs: on
 2 cores one epoch over our ~5,000 examples takes about 50 s), serves it with
 `rasa run --enable-api`, and evaluates both engines on nlu/tests/dev.jsonl:
-macro-F1 over the four categories, per-message latency and resident memory.
+macro-F1 over the four categories, per-message latency and resident memory; and
+on every dev split (dev, dev2, subcategory_dev): macro-F1, subcategory accuracy,
+calibration error and urgency, side by side.
 Writes benchmarks/results/rasa_side_by_side.json.
 """
 
@@ -70,6 +72,10 @@ def train_rasa(rasa: str, epochs: int, out: Path) -> Path:
     return model
 
 
+# The same dev splits `razem nlu evaluate` reports on (README "NLU").
+SPLITS = ("dev", "dev2", "subcategory_dev")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa", default=str(REPO / ".venv-rasa/bin/rasa"))
@@ -78,12 +84,14 @@ def main() -> None:
     out = REPO / "var" / "rasa"
     out.mkdir(parents=True, exist_ok=True)
     model = train_rasa(args.rasa, args.epochs, out)
-    rows = read_labelled(REPO / "nlu/tests/dev.jsonl")
+    splits = {name: read_labelled(REPO / "nlu/tests" / f"{name}.jsonl") for name in SPLITS}
+    rows = splits["dev"]
 
     builtin = BuiltinEngine(TrainedModel.load(REPO / "var/nlu-model.pkl"))
     started = time.perf_counter()
     builtin_report = evaluate(builtin, rows)
     builtin_ms = (time.perf_counter() - started) / len(rows) * 1000
+    builtin_splits = {name: summary(evaluate(builtin, split)) for name, split in splits.items()}
 
     log = tempfile.TemporaryFile()
     server = subprocess.Popen([args.rasa, "run", "--enable-api", "-m", str(model), "--port", str(PORT)],
@@ -103,6 +111,9 @@ def main() -> None:
             rasa_engine.client.post(rasa_engine.url, json={"text": row.text}).raise_for_status()
             latencies.append((time.perf_counter() - t) * 1000)
         rasa_report = evaluate(rasa_engine, rows)
+        rasa_splits = {
+            name: summary(evaluate(rasa_engine, split)) for name, split in splits.items()
+        }
         rasa_rss = rss_mb(server.pid)
     finally:
         server.terminate()
@@ -113,16 +124,25 @@ def main() -> None:
         "rasa_diet_epochs": args.epochs,
         "builtin": {"macro_f1": builtin_report["macro_f1"],
                     "per_language": {k: v["macro_f1"] for k, v in builtin_report["per_language"].items()},
-                    "ms_per_message": round(builtin_ms, 3), "process_rss_mb": rss_mb(os.getpid())},
+                    "ms_per_message": round(builtin_ms, 3), "process_rss_mb": rss_mb(os.getpid()),
+                    "splits": builtin_splits},
         "rasa": {"macro_f1": rasa_report["macro_f1"],
                  "per_language": {k: v["macro_f1"] for k, v in rasa_report["per_language"].items()},
-                 "median_ms_per_parse": round(statistics.median(latencies), 1), "server_rss_mb": rasa_rss},
+                 "median_ms_per_parse": round(statistics.median(latencies), 1), "server_rss_mb": rasa_rss,
+                 "splits": rasa_splits},
     }  # fmt: skip
     (REPO / "benchmarks/results").mkdir(exist_ok=True)
     (REPO / "benchmarks/results/rasa_side_by_side.json").write_text(
         json.dumps(results, indent=2) + "\n"
     )
     print(json.dumps(results, indent=2))
+
+
+def summary(report: dict) -> dict:  # type: ignore[type-arg]
+    """The figures the README compares, for one engine on one split."""
+    subcategory = report["subcategory"] or {}
+    return {"macro_f1": report["macro_f1"], "subcategory_accuracy": subcategory.get("accuracy"),
+            "ece": (report["calibration"] or {}).get("ece"), "urgent": report["urgent"]}  # fmt: skip
 
 
 if __name__ == "__main__":

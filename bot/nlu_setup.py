@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -77,11 +78,16 @@ class FaqFollowingEngine:
             log.info("FAQ index loaded: %d entries", len(index))
 
     def parse(
-        self, text: str, *, lang_hint: str | None = None, context: Sequence[str] = ()
+        self,
+        text: str,
+        *,
+        lang_hint: str | None = None,
+        context: Sequence[str] = (),
+        now: datetime | None = None,
     ) -> Parse:
         if time.monotonic() - self.checked_at >= self.CHECK_SECONDS:
             self.refresh()
-        return self.engine.parse(text, lang_hint=lang_hint, context=context)
+        return self.engine.parse(text, lang_hint=lang_hint, context=context, now=now)
 
 
 def load_faq_index(settings: Settings, storage: Storage) -> FaqIndex:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
+
+from nlu.entities import ChildMention, CityMention, DateMention
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,11 @@ class Parse:
     urgent_signals: tuple[str, ...] = ()
     faq: FaqMatch | None = None
     intent_ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    # Entities (nlu/entities.py): the town named, dates named (ISO, Europe/Warsaw),
+    # children mentioned with their ages.
+    city: CityMention | None = None
+    dates: tuple[DateMention, ...] = ()
+    children: tuple[ChildMention, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +60,9 @@ class Parse:
             "faq": None
             if self.faq is None
             else {"id": self.faq.id, "score": round(self.faq.score, 4)},
+            "city": None if self.city is None else self.city.to_json(),
+            "dates": [d.to_json() for d in self.dates],
+            "children": [c.to_json() for c in self.children],
         }
 
 
@@ -68,7 +79,13 @@ class Engine(Protocol):
     """Understands a person's message(s)."""
 
     def parse(
-        self, text: str, *, lang_hint: str | None = None, context: Sequence[str] = ()
+        self,
+        text: str,
+        *,
+        lang_hint: str | None = None,
+        context: Sequence[str] = (),
+        now: datetime | None = None,
     ) -> Parse:
         """Classify ``text``; ``context`` holds the same person's earlier messages
-        of this request (oldest first), classified together with it."""
+        of this request (oldest first), classified together with it. ``now``: when
+        the message was written, for dates such as "tomorrow" (default: now)."""

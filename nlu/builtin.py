@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 
 import numpy as np
 
+from nlu import boilerplate
 from nlu.api import CategoryScore, FaqMatch, Parse
+from nlu.entities import extract
 from nlu.faq import FaqIndex
 from nlu.labels import CATEGORIES, INTENT_CATEGORY, category_of
 from nlu.language import UNKNOWN
@@ -33,8 +37,19 @@ class BuiltinEngine:
         return BuiltinEngine(self.model, self.lexicon, faq)
 
     def parse(
-        self, text: str, *, lang_hint: str | None = None, context: Sequence[str] = ()
+        self,
+        text: str,
+        *,
+        lang_hint: str | None = None,
+        context: Sequence[str] = (),
+        now: datetime | None = None,
     ) -> Parse:
+        parse = self._classify(text, lang_hint, context)
+        # Entities of the whole request: a city named in the first message still counts.
+        found = extract(" \n ".join([*context, text]), now)
+        return replace(parse, city=found.city, dates=found.dates, children=found.children)
+
+    def _classify(self, text: str, lang_hint: str | None, context: Sequence[str]) -> Parse:
         whole = clip(" \n ".join([*context, text]))
         language, _ = self.model.language.identify(whole, lang_hint)
         shape = skeleton(whole)
@@ -45,6 +60,17 @@ class BuiltinEngine:
         intent_p, urgent_p = self._predict(whole, shape)
         category_p = intent_p @ self.model.category_matrix
         best_category = int(np.argmax(category_p))
+        if CATEGORIES[best_category] == "other":
+            # A long "hello everyone, thanks in advance" frame can outvote the need
+            # inside it: look again without the frame, and keep the need if there is one.
+            focus = boilerplate.strip(shape)
+            if focus is not None:
+                focus_p, _ = self.model.predict(focus, prepared=focus)
+                focus_category_p = focus_p @ self.model.category_matrix
+                focus_best = int(np.argmax(focus_category_p))
+                if CATEGORIES[focus_best] != "other" and focus_category_p[focus_best] >= 0.5:
+                    intent_p, category_p = focus_p, focus_category_p
+                    best_category = int(np.argmax(category_p))
         category = CATEGORIES[best_category]
         in_category = [
             (p, name)

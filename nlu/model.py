@@ -22,7 +22,7 @@ from nlu.labels import CATEGORIES, INTENT_CATEGORY
 from nlu.language import LanguageIdentifier
 from nlu.linear import CompiledLinear, sigmoid, softmax
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Long stories: the request is usually at the end, so keep both ends.
 MAX_CHARS = 4000
 _HEAD, _TAIL = 1000, 3000
@@ -38,6 +38,9 @@ class TrainedModel:
     classifier: CompiledLinear  # heads: "intent" (multinomial) and "urgent" (binary)
     fingerprint: str
     info: dict[str, Any] = field(default_factory=dict)
+    # Divides the intent scores before the softmax so that confidence means what it
+    # says (fitted on a held-out fold at training time; see nlu/calibration.py).
+    temperature: float = 1.0
 
     @cached_property
     def intent_names(self) -> tuple[str, ...]:
@@ -57,7 +60,7 @@ class TrainedModel:
         ``prepared``: the clipped text already in the classifier's spelling (skeleton).
         """
         scores = self.classifier.raw_scores(clip(text), prepared=prepared)
-        intents = softmax(scores[self.classifier.slices["intent"]])
+        intents = softmax(scores[self.classifier.slices["intent"]] / self.temperature)
         return intents, sigmoid(float(scores[self.classifier.slices["urgent"]][0]))
 
     def __getstate__(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -58,9 +59,14 @@ class RasaEngine:
         self.client = httpx.Client(timeout=timeout)
 
     def parse(
-        self, text: str, *, lang_hint: str | None = None, context: Sequence[str] = ()
+        self,
+        text: str,
+        *,
+        lang_hint: str | None = None,
+        context: Sequence[str] = (),
+        now: datetime | None = None,
     ) -> Parse:
-        local = self.builtin.parse(text, lang_hint=lang_hint, context=context)
+        local = self.builtin.parse(text, lang_hint=lang_hint, context=context, now=now)
         whole = clip(" \n ".join([*context, text]))
         if not has_letters(whole):
             return local

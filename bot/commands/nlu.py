@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 
@@ -37,6 +39,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=["uk", "ru", "pl", "en"],
         default=None,
         help="the Telegram client's language, as a prior",
+    )
+    parse.add_argument(
+        "--now",
+        metavar="ISO",
+        type=_moment,
+        default=None,
+        help="when the message was written (ISO 8601; default: now), for dates like 'tomorrow'",
     )
     parse.set_defaults(handler=parse_command)
 
@@ -89,27 +98,40 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
     return open_nlu(settings)
 
 
+def _moment(value: str) -> datetime:
+    """An ISO 8601 moment; without a zone it is Warsaw time."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 date or time: {value!r} (e.g. 2026-11-20T14:30)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Warsaw"))
+
+
 def parse_command(args: argparse.Namespace, settings: Settings) -> int:
     engine = _engine(settings)
     if args.text != "-":
-        print(
-            json.dumps(
-                engine.parse(args.text, lang_hint=args.lang_hint).to_json(), ensure_ascii=False
-            )
-        )
+        parsed = engine.parse(args.text, lang_hint=args.lang_hint, now=args.now)
+        print(json.dumps(parsed.to_json(), ensure_ascii=False))
         return 0
-    stream_parse(engine, sys.stdin, sys.stdout, args.lang_hint)
+    stream_parse(engine, sys.stdin, sys.stdout, args.lang_hint, args.now)
     return 0
 
 
-def stream_parse(engine, source: TextIO, sink: TextIO, lang_hint: str | None) -> None:  # type: ignore[no-untyped-def]
+def stream_parse(  # type: ignore[no-untyped-def]
+    engine, source: TextIO, sink: TextIO, lang_hint: str | None, now: datetime | None = None
+) -> None:
     """One JSON object per input line, in order, written as each line is read."""
     if hasattr(source, "reconfigure"):
         source.reconfigure(errors="replace")  # a stray byte must not stop the batch
     for line in source:
         text = line.rstrip("\r\n")
         sink.write(
-            json.dumps(engine.parse(text, lang_hint=lang_hint).to_json(), ensure_ascii=False) + "\n"
+            json.dumps(
+                engine.parse(text, lang_hint=lang_hint, now=now).to_json(), ensure_ascii=False
+            )
+            + "\n"
         )
         sink.flush()
 

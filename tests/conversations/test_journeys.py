@@ -47,9 +47,10 @@ FAQ = {
     "en": "Where can I get free legal aid from the state?",
     "pl": "Gdzie dostać darmową pomoc prawną od państwa?",
 }
+# Vague enough that the (calibrated) NLU is unsure which kind of help is meant.
 VAGUE = {
-    "uk": "потрібна консультація",
-    "ru": "нужна консультация",
+    "uk": "маю питання, потрібна консультація",
+    "ru": "нужен совет",
     "en": "need a consultation",
     "pl": "potrzebuję konsultacji",
 }

@@ -6,11 +6,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, engine, model_path  # noqa: F401 - see the docstring
 
 NLU_DATA = REPO / "nlu" / "data"
 DEV = REPO / "nlu" / "tests" / "dev.jsonl"
 URGENT_CASES = REPO / "nlu" / "tests" / "urgent_cases.jsonl"
+
+# The first test that asks for the model may train it: two fits (a held-out fold for
+# the calibration, then everything), a few minutes when the 2-core machine is busy.
+TRAINING_TIMEOUT = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "model_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(TRAINING_TIMEOUT))
 
 
 def read_jsonl(path: Path) -> list[dict]:
