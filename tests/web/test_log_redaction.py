@@ -20,7 +20,8 @@ from bot.web.serving import uvicorn_config
 from tests.cli.test_cli import RAZEM, REPO, _clean_env, razem
 from tests.nlu.conftest import model_path  # noqa: F401 - shared fixture
 from tests.support.fake_bot_api import running_fake_bot_api
-from tests.web.conftest import Console, _free_port
+from tests.support.ports import free_port
+from tests.web.conftest import Console
 
 # Shaped like a real one (id:35 characters), so the fake accepts it and the pattern is tested.
 REAL_LOOKING_TOKEN = "7012345678:AAHk3l_Zq9VxW8e2RkJtYb-5uNcPdQ4sLmO"
@@ -68,7 +69,7 @@ def test_password_set_links_are_not_in_the_access_log(
 ) -> None:
     token = accounts.add_account(console.storage.session_factory, "new@example.org", ConsoleRole.VIEWER, None)  # fmt: skip
     settings = console.settings.model_copy(update={"log_level": "INFO"})
-    port = _free_port()
+    port = free_port()
     server = __import__("uvicorn").Server(uvicorn_config(create_app(settings), "127.0.0.1", port, settings))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

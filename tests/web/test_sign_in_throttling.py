@@ -27,7 +27,8 @@ from bot.storage.types import utcnow
 from bot.web.app import create_app
 from bot.web.security import client_address, trusted_networks
 from bot.web.serving import uvicorn_config
-from tests.web.conftest import PASSWORD, Console, _free_port, make_account
+from tests.support.ports import free_port
+from tests.web.conftest import PASSWORD, Console, make_account
 
 EMAIL = "lawyer@example.org"
 
@@ -139,7 +140,7 @@ def test_trusted_proxies_are_a_setting_and_none_by_default() -> None:
 def test_a_spoofed_forwarded_for_does_not_move_the_lock(console: Console) -> None:
     """Through the app served as `razem web` serves it: its peer here is 127.0.0.1, not
     trusted by default, so an attacker rotating X-Forwarded-For is still one address."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn_config(create_app(console.settings), "127.0.0.1", port, console.settings))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
