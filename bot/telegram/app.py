@@ -12,7 +12,6 @@ import contextlib
 import logging
 
 from telegram import BotCommand, Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,14 +27,15 @@ from bot.domain import Channel
 from bot.errors import ConfigError
 from bot.flows import events as e
 from bot.flows.actions import Reply
+from bot.flows.payloads import ButtonKind, pattern
 from bot.i18n import LOCALES, translator
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.runtime import Conversations
 from bot.services.reminders import remind_untaken
 from bot.settings import Settings
 from bot.telegram.render import messages
+from bot.telegram.sender import TelegramSender
 from bot.telegram.staff import (
-    TelegramSender,
     on_group_transfer,
     on_link,
     on_take,
@@ -61,9 +61,9 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        # Telegram's limits (30 messages/s, 1/s per chat, 20/min per group), and a 429
-        # is retried after its retry_after.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Paces to Telegram's limits (30 messages/s, 1/s per chat, 20/min per group)
+        # and never retries: a 429 is the outbox's to wait out (one retry layer).
+        .rate_limiter(AIORateLimiter(max_retries=0))
         .post_init(_start)
         .post_stop(_stop)
         .build()
@@ -72,9 +72,14 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
     application.bot_data["session_factory"] = conversations.factory
     application.bot_data["staff_locale"] = settings.staff_locale
     application.bot_data["settings"] = settings
+    application.bot_data["sender"] = TelegramSender(
+        application.bot, conversations.factory, settings.staff_locale
+    )
     application.add_handler(CommandHandler("link", on_link, filters=~PRIVATE))
-    application.add_handler(CallbackQueryHandler(on_take, pattern=r"^take:"))
-    application.add_handler(CallbackQueryHandler(on_transfer_button, pattern=r"^transfer:"))
+    application.add_handler(CallbackQueryHandler(on_take, pattern=pattern(ButtonKind.TAKE)))
+    application.add_handler(
+        CallbackQueryHandler(on_transfer_button, pattern=pattern(ButtonKind.TRANSFER))
+    )
     application.add_handler(
         CommandHandler("transfer", on_group_transfer, filters=~PRIVATE & ~filters.IS_TOPIC_MESSAGE)
     )
@@ -94,11 +99,7 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
 async def _start(application: Application) -> None:  # type: ignore[type-arg]
     await _set_commands(application)
     stop = application.bot_data["outbox_stop"] = asyncio.Event()
-    sender = TelegramSender(
-        application.bot,
-        application.bot_data["session_factory"],
-        application.bot_data["staff_locale"],
-    )
+    sender = application.bot_data["sender"]
     dispatcher = OutboxDispatcher(application.bot_data["session_factory"], sender)
     application.bot_data["outbox_task"] = asyncio.create_task(dispatcher.run(stop))
     application.bot_data["reminder_task"] = asyncio.create_task(_remind(application, stop))
@@ -158,11 +159,8 @@ async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: lis
     chat = update.effective_chat
     if chat is None:
         return
-    for reply in replies:
-        for text, markup in messages(reply):
-            await context.bot.send_message(
-                chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+    sender: TelegramSender = context.application.bot_data["sender"]
+    await sender.reply(chat.id, [piece for reply in replies for piece in messages(reply)])
 
 
 async def _on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.bootstrap import Storage
 from bot.domain import OutboxStatus
 from bot.outbox.dispatcher import Dead, Delivered, OutboxDispatcher, Outcome, Outgoing, RetryLater
+from bot.outbox.messages import Reminder
 from bot.outbox.store import enqueue
 from bot.storage.models import OutboxMessage
 from bot.storage.types import utcnow
@@ -23,27 +24,26 @@ class ScriptedSender:
         self.sent: list[str] = []
 
     async def send(self, message: Outgoing) -> Outcome:
-        self.sent.append(message.payload["name"])
-        script = self.outcomes.get(message.payload["name"], [])
+        name = message.message.reference  # type: ignore[union-attr]  # tests send Reminders
+        self.sent.append(name)
+        script = self.outcomes.get(name, [])
         return script.pop(0) if script else Delivered("1")
 
 
 def rows(storage: Storage) -> dict[str, OutboxMessage]:
     with storage.session_factory() as session:
-        return {r.payload["name"]: r for r in session.scalars(select(OutboxMessage))}
+        return {r.payload["reference"]: r for r in session.scalars(select(OutboxMessage))}
 
 
 def test_urgent_first_retries_wait_and_dead_letters(storage: Storage) -> None:
     with storage.session_factory.begin() as session:
-        enqueue(session, "case_card", "partner:sip", {"name": "normal"})
-        enqueue(session, "case_card", "partner:sip", {"name": "urgent"}, priority=1)
-        enqueue(session, "case_card", "partner:sip", {"name": "flaky"})
-        enqueue(session, "case_card", "partner:sip", {"name": "refused"})
-        enqueue(session, "case_card", "partner:sip", {"name": "limited"})
-        enqueue(session, "case_card", "partner:sip", {"name": "normal"}, dedupe_key="x")
-        enqueue(
-            session, "case_card", "partner:sip", {"name": "again"}, dedupe_key="x"
-        )  # a duplicate: dropped
+        enqueue(session, Reminder("sip", "normal"))
+        enqueue(session, Reminder("sip", "urgent"), priority=1)
+        enqueue(session, Reminder("sip", "flaky"))
+        enqueue(session, Reminder("sip", "refused"))
+        enqueue(session, Reminder("sip", "limited"))
+        enqueue(session, Reminder("sip", "normal"), dedupe_key="x")
+        enqueue(session, Reminder("sip", "again"), dedupe_key="x")  # a duplicate: dropped
     sender = ScriptedSender({"flaky": [RetryLater(None, "timed out")], "refused": [Dead("bad request")],
                              "limited": [RetryLater(30, "429")]})  # fmt: skip
     dispatcher = OutboxDispatcher(storage.session_factory, sender)
