@@ -12,9 +12,10 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, true
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.domain import OutboxStatus
@@ -56,8 +57,17 @@ Outcome = Delivered | RetryLater | Dead
 @dataclass(frozen=True)
 class Outgoing:
     id: int
+    chat: str
     message: Message
     attempts: int
+
+
+class Lane(StrEnum):
+    """Each lane is drained by its own loop, so a person's reply never waits behind the
+    staff groups' messages, which Telegram paces at 20 a minute per group."""
+
+    PEOPLE = "people"  # private chats: replies, relays, notices
+    GROUPS = "groups"  # partner groups: cards, topics, reminders
 
 
 class Sender(Protocol):
@@ -75,19 +85,21 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
-        """Something was just written (a reply to a person): look now, not after idling."""
+        """A person's message was just written: look now, not after idling."""
         self._wake.set()
 
-    def _claim(self) -> list[Outgoing]:
+    def _claim(self, lane: Lane | None) -> list[Outgoing]:
         earlier = aliased(OutboxMessage)
+        in_group = OutboxMessage.chat_id.startswith(PARTNER_PREFIX)
         with self.factory.begin() as session:
             query = (
                 select(OutboxMessage)
                 .where(
+                    true() if lane is None else in_group if lane == Lane.GROUPS else ~in_group,
                     OutboxMessage.status == OutboxStatus.PENDING,
                     OutboxMessage.next_attempt_at <= utcnow(),
                     # Per-person order: only the oldest pending message of a person's chat.
-                    OutboxMessage.chat_id.startswith(PARTNER_PREFIX)
+                    in_group
                     | ~exists().where(
                         earlier.chat_id == OutboxMessage.chat_id,
                         earlier.status == OutboxStatus.PENDING,
@@ -108,7 +120,7 @@ class OutboxDispatcher:
                 except UnreadableMessage as error:
                     row.status, row.last_error = OutboxStatus.DEAD, str(error)[:500]
                     continue
-                claimed.append(Outgoing(row.id, message, row.attempts))
+                claimed.append(Outgoing(row.id, row.chat_id, message, row.attempts))
             return claimed
 
     def _record(self, outgoing: Outgoing, outcome: Outcome) -> None:
@@ -122,7 +134,9 @@ class OutboxDispatcher:
                 row.external_message_id = outcome.external_id
             elif isinstance(outcome, Dead):
                 row.status, row.last_error = OutboxStatus.DEAD, outcome.reason[:500]
-            elif row.attempts >= MAX_ATTEMPTS:
+            elif outcome.seconds is None and row.attempts >= MAX_ATTEMPTS:
+                # Only failures give up; a wait Telegram asked for (429) or a group
+                # not linked yet is waited out however long it takes.
                 row.status, row.last_error = OutboxStatus.DEAD, f"gave up: {outcome.reason}"[:500]
             else:
                 wait = (
@@ -133,27 +147,39 @@ class OutboxDispatcher:
                 row.next_attempt_at = utcnow() + timedelta(seconds=wait)
                 row.last_error = outcome.reason[:500]
 
-    async def run_once(self) -> int:
-        """Send what is due now; the number of messages tried."""
-        batch = await asyncio.to_thread(self._claim)
+    async def run_once(self, lane: Lane | None = None) -> int:
+        """Send what is due now; the number of messages tried. Chats are served side by
+        side, the messages of one chat one after the other."""
+        batch = await asyncio.to_thread(self._claim, lane)
+        by_chat: dict[str, list[Outgoing]] = {}
         for outgoing in batch:
-            outcome = await self.sender.send(outgoing)
-            await asyncio.to_thread(self._record, outgoing, outcome)
+            by_chat.setdefault(outgoing.chat, []).append(outgoing)
+        await asyncio.gather(*(self._send_in_turn(chat) for chat in by_chat.values()))
         return len(batch)
 
+    async def _send_in_turn(self, messages: list[Outgoing]) -> None:
+        for outgoing in messages:
+            outcome = await self.sender.send(outgoing)
+            await asyncio.to_thread(self._record, outgoing, outcome)
+
     async def run(self, stop: asyncio.Event) -> None:
+        await asyncio.gather(self._drain(Lane.PEOPLE, stop), self._drain(Lane.GROUPS, stop))
+
+    async def _drain(self, lane: Lane, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                tried = await self.run_once()
+                tried = await self.run_once(lane)
             except Exception:
                 log.exception("outbox dispatch failed")
                 tried = 0
             if not tried:
-                await self._idle(stop)
+                await self._idle(stop, self._wake if lane == Lane.PEOPLE else None)
 
-    async def _idle(self, stop: asyncio.Event) -> None:
-        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+    async def _idle(self, stop: asyncio.Event, wake: asyncio.Event | None) -> None:
+        events = [stop] if wake is None else [stop, wake]
+        waits = [asyncio.ensure_future(event.wait()) for event in events]
         await asyncio.wait(waits, timeout=self.idle_seconds, return_when=asyncio.FIRST_COMPLETED)
         for waiting in waits:
             waiting.cancel()
-        self._wake.clear()
+        if wake is not None:
+            wake.clear()

@@ -250,6 +250,12 @@ def _load(kind: OutboxKind, chat: str, p: dict[str, Any]) -> Message:
 # the same for a transaction and its retry, new for each transfer, take, close, reopen.
 
 
+def reply_key(chat: str, update_id: int, piece: int) -> str:
+    """The ``piece``-th message answering one update: a redelivered update (a webhook
+    retry, a restart) does not answer twice."""
+    return f"reply:{chat}:{update_id}:{piece}"
+
+
 def card_key(reference: str, partner: str, event: str, version: int) -> str:
     return f"card:{reference}:{partner}:{event}:v{version}"
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
@@ -30,11 +31,14 @@ from bot.flows.actions import Reply
 from bot.flows.payloads import ButtonKind, pattern
 from bot.i18n import LOCALES, translator
 from bot.outbox.dispatcher import OutboxDispatcher
+from bot.outbox.messages import Reply as OutboxReply
+from bot.outbox.messages import reply_key
+from bot.outbox.store import REPLY_PRIORITY, enqueue
 from bot.runtime import Conversations
 from bot.services.reminders import remind_untaken
 from bot.settings import Settings
-from bot.telegram.render import messages
-from bot.telegram.sender import TelegramSender
+from bot.telegram.render import buttons, split, to_html
+from bot.telegram.sender import TelegramSender, answer_quietly
 from bot.telegram.staff import (
     on_group_transfer,
     on_link,
@@ -44,6 +48,9 @@ from bot.telegram.staff import (
 )
 
 log = logging.getLogger(__name__)
+# The limiter would log every 429 as an error with a traceback; the outbox waits them
+# out and records them on the message (last_error), so they are not errors here.
+logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
 COMMANDS = ("start", "help", "cases", "language", "mydata", "forget", "emergency")
 PRIVATE = filters.ChatType.PRIVATE
 REMINDER_INTERVAL_SECONDS = 60.0
@@ -101,6 +108,7 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     stop = application.bot_data["outbox_stop"] = asyncio.Event()
     sender = application.bot_data["sender"]
     dispatcher = OutboxDispatcher(application.bot_data["session_factory"], sender)
+    application.bot_data["outbox_dispatcher"] = dispatcher
     application.bot_data["outbox_task"] = asyncio.create_task(dispatcher.run(stop))
     application.bot_data["reminder_task"] = asyncio.create_task(_remind(application, stop))
 
@@ -156,11 +164,32 @@ def _language(update: Update) -> str | None:
 
 
 async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
+    """The replies go out through the outbox, right after the step that made them: a 429
+    or an outage delays them, never drops them, and a person's messages keep their
+    order. The dispatcher is woken, so they normally leave at once."""
     chat = update.effective_chat
-    if chat is None:
+    if chat is None or not replies:
         return
-    sender: TelegramSender = context.application.bot_data["sender"]
-    await sender.reply(chat.id, [piece for reply in replies for piece in messages(reply)])
+    outgoing: list[OutboxReply] = []
+    for reply in replies:
+        pieces = split(to_html(reply))
+        outgoing += [OutboxReply(str(chat.id), text) for text in pieces[:-1]]
+        # The keyboard rides on the last piece (as render.messages does).
+        outgoing.append(OutboxReply(str(chat.id), pieces[-1], buttons(reply)))
+    factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
+    await asyncio.to_thread(_queue_replies, factory, update.update_id, outgoing)
+    dispatcher: OutboxDispatcher | None = context.application.bot_data.get("outbox_dispatcher")
+    if dispatcher is not None:
+        dispatcher.wake()
+
+
+def _queue_replies(
+    factory: sessionmaker[Session], update_id: int, outgoing: list[OutboxReply]
+) -> None:
+    with factory.begin() as session:
+        for piece, message in enumerate(outgoing):
+            key = reply_key(message.chat, update_id, piece)
+            enqueue(session, message, dedupe_key=key, priority=REPLY_PRIORITY)
 
 
 async def _on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -190,12 +219,13 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query = update.callback_query
     if query is None or update.effective_chat is None or update.effective_chat.type != "private":
         return
-    await query.answer()  # stops the button's spinner at once
     event = e.Button(query.data or "", _language(update))
     replies = await _conversations(context).on_event(
         Channel.TELEGRAM, str(update.effective_chat.id), event
     )
     await _send(update, context, replies)
+    # Only stops the button's spinner: the press is handled whether or not this arrives.
+    await answer_quietly(query)
 
 
 async def _on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -50,6 +50,16 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
+def buttons(reply: Reply) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The keyboard as (label, callback data) rows, for the outbox."""
+    markup = keyboard(reply)
+    if markup is None:
+        return ()
+    return tuple(
+        tuple((b.text, str(b.callback_data)) for b in row) for row in markup.inline_keyboard
+    )
+
+
 def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """(HTML text, keyboard) per Telegram message; the keyboard goes with the last one."""
     pieces = split(to_html(reply))

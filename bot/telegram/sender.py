@@ -1,9 +1,10 @@
 """The one place that sends anything to Telegram, and the one mapping of Telegram's
 errors to delivery outcomes.
 
-Outbox messages (cards, topics, relays both ways, notices, reminders, replies) are
-delivered by :meth:`TelegramSender.send`; what the bot answers directly goes
-through :meth:`TelegramSender.reply`. Retrying is the outbox's job: the rate limiter
+Every message goes through the outbox (cards, topics, relays both ways, notices,
+reminders, and the replies to a person's own updates) and is delivered by
+:meth:`TelegramSender.send`; only a button's acknowledgement is sent directly
+(:func:`answer_quietly`). Retrying is the outbox's job: the rate limiter
 only paces (see bot/telegram/app.py), so a 429 is waited out once, not twice.
 """
 
@@ -12,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
@@ -43,6 +44,17 @@ log = logging.getLogger(__name__)
 NOT_LINKED = RetryLater(300, "the partner's group is not linked yet")
 CAPTION_LIMIT = 1024  # Telegram's limit on a file's caption
 Markup = InlineKeyboardMarkup | None
+
+
+async def answer_quietly(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Acknowledge a button press. Best effort: it only stops the button's spinner (or
+    shows a short alert), and the work was done before, so a failure is logged only."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except TelegramError as error:
+        log.info("a button press was not acknowledged: %s", outcome_of(error))
 
 
 def outcome_of(error: TelegramError) -> Outcome:
@@ -243,20 +255,6 @@ class TelegramSender:
             int(message.chat), message.text, InlineKeyboardMarkup(rows) if rows else None
         )
         return Delivered(str(sent.message_id))
-
-    # --- direct replies -------------------------------------------------------------
-
-    async def reply(self, chat_id: int, pieces: Sequence[tuple[str, Markup]]) -> Outcome:
-        """Answer a person's update at once, piece by piece (HTML text, keyboard); the
-        outcome of the first piece that failed, or Delivered."""
-        for text, markup in pieces:
-            try:
-                await self._text(chat_id, text, markup)
-            except TelegramError as error:
-                outcome = outcome_of(error)
-                log.warning("reply to a person not delivered: %s", outcome)
-                return outcome
-        return Delivered()
 
     # --- the calls to Telegram ------------------------------------------------------
 
