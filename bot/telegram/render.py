@@ -6,12 +6,12 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.flows import payloads
 from bot.flows.actions import Reply
 from bot.services.faq_markup import to_telegram_html
 
-# Telegram's limits: message text, and callback data in bytes.
+# Telegram's limit on a message's text (on callback data: bot/flows/payloads.py).
 MAX_TEXT = 4096
-MAX_CALLBACK_BYTES = 64
 
 
 def to_html(reply: Reply) -> str:
@@ -23,7 +23,7 @@ def to_html(reply: Reply) -> str:
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     rows = [
         [InlineKeyboardButton(choice.label, callback_data=choice.payload) for choice in row
-         if len(choice.payload.encode()) <= MAX_CALLBACK_BYTES]
+         if len(choice.payload.encode()) <= payloads.MAX_BYTES]
         for row in reply.rows
     ]  # fmt: skip
     rows = [row for row in rows if row]
