@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from bot.flows import texts
+from bot.flows import payloads, texts
 from bot.flows.actions import (
     Action,
     CancelCase,
@@ -200,7 +200,8 @@ _EXPECTED = {
 
 def _button(state: State, event: Button) -> Result:
     t = _t(state)
-    kind, _, value = event.payload.partition(":")
+    pressed = payloads.parse(event.payload)
+    kind, value = pressed.kind, pressed.value
     if kind not in _GLOBAL and _EXPECTED.get(state.step) != kind:
         return [Reply(t._("That button belongs to an earlier message.")), *_prompt(state)], state
     if kind == "lang":
@@ -217,10 +218,10 @@ def _button(state: State, event: Button) -> Result:
     if kind == "faq":
         return [ShowFaq(value, state.locale or "en")], state
     if kind == "rate":
-        reference, _, stars = value.rpartition(":")
-        if not reference or not stars.isdigit():
+        rating = payloads.parse_rating(value)
+        if rating is None:
             return _prompt(state), state
-        return [RateCase(reference, int(stars))], state
+        return [RateCase(rating.reference, rating.stars)], state
     if kind == "cancel":
         state.step, state.pending = Step.CONFIRM_CANCEL, value
         return [
@@ -738,7 +739,12 @@ def _faq_listed(state: State, event: FaqListed, t: Translator) -> Result:
             )
         ], state
     rows = tuple(
-        (Choice(texts.button_label(entry.question), f"faq:{entry.slug}"),)
+        (
+            Choice(
+                texts.button_label(entry.question),
+                payloads.button(payloads.ButtonKind.FAQ, entry.slug),
+            ),
+        )
         for entry in event.entries[:20]
     )
     return [Reply(t._("Choose a question:"), rows=rows)], state
@@ -784,7 +790,7 @@ def _cases_listed(state: State, event: CasesListed, t: Translator) -> Result:
                 (
                     Choice(
                         t._("Cancel {reference}", reference=case.reference),
-                        f"cancel:{case.reference}",
+                        payloads.button(payloads.ButtonKind.CANCEL, case.reference),
                     ),
                 )
             )

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import OPEN_CASE_STATUSES, CaseStatus, Channel, MessageDirection
-from bot.outbox.store import enqueue
+from bot.outbox.messages import CaseCard, card_key
+from bot.outbox.store import URGENT_PRIORITY, case_version, enqueue
 from bot.services.clients import get_or_create_client
 from bot.services.routing import route_case
 from bot.storage.models import AuditEntry, Case, CaseMessage, Client, Partner
@@ -116,11 +117,11 @@ def create_case(
         # The card for the partner's queue goes out with the case, or not at all.
         enqueue(
             session,
-            "case_card",
-            f"partner:{route.partner.slug}",
-            {"reference": case.reference},
-            dedupe_key=f"card:{case.reference}:new",
-            priority=1 if case.urgent else 0,
+            CaseCard(route.partner.slug, case.reference),
+            dedupe_key=card_key(
+                case.reference, route.partner.slug, "new", case_version(session, case.reference)
+            ),
+            priority=URGENT_PRIORITY if case.urgent else 0,
         )
         return CreatedCase(
             case.reference,

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import CaseStatus, MessageDirection
+from bot.outbox.messages import ToTopic
 from bot.outbox.store import enqueue
 from bot.storage.models import Case, CaseMessage, Partner
 
@@ -36,15 +37,5 @@ def add_client_message(
         partner = session.get(Partner, case.partner_id)
         if partner is not None:
             # To the case's topic in the partner's group.
-            enqueue(
-                session,
-                "to_topic",
-                f"partner:{partner.slug}",
-                {
-                    "reference": reference,
-                    "text": text,
-                    "media_kind": media_kind,
-                    "media_reference": media_reference,
-                },
-            )
+            enqueue(session, ToTopic(partner.slug, reference, text, media_kind, media_reference))
         return True

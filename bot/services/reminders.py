@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import CaseStatus
-from bot.outbox.store import enqueue
+from bot.outbox.messages import Escalation, Reminder, escalation_key, reminder_key
+from bot.outbox.store import case_version, enqueue
 from bot.storage.models import Case, Partner
 from bot.storage.types import utcnow
 
@@ -34,22 +35,17 @@ def remind_untaken(factory: sessionmaker[Session], *, minutes: int, urgent_minut
         for reference, urgent, created_at, slug in rows:
             limit = timedelta(minutes=urgent_minutes if urgent else minutes)
             waited = now - created_at
+            version = case_version(session, reference)
             if waited >= limit:
-                enqueue(
+                queued += enqueue(
                     session,
-                    "reminder",
-                    f"partner:{slug}",
-                    {"reference": reference},
-                    dedupe_key=f"reminder:{reference}:{slug}",
+                    Reminder(slug, reference),
+                    dedupe_key=reminder_key(reference, slug, version),
                 )
-                queued += 1
             if waited >= 2 * limit and fallback and fallback != slug:
-                enqueue(
+                queued += enqueue(
                     session,
-                    "escalation",
-                    f"partner:{fallback}",
-                    {"reference": reference, "partner": slug},
-                    dedupe_key=f"escalation:{reference}:{slug}",
+                    Escalation(fallback, reference, slug),
+                    dedupe_key=escalation_key(reference, slug, version),
                 )
-                queued += 1
     return queued

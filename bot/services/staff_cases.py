@@ -9,7 +9,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import CaseStatus, MessageDirection
-from bot.outbox.store import enqueue
+from bot.outbox.messages import (
+    CaseCard,
+    CaseTopic,
+    PersonNotice,
+    PersonNoticeKind,
+    ToPerson,
+    ToTopic,
+    card_key,
+    person_notice_key,
+    topic_key,
+)
+from bot.outbox.store import case_version, enqueue
 from bot.storage.models import AuditEntry, Case, CaseMessage, Client, Partner, StaffMember
 from bot.storage.types import utcnow
 
@@ -35,20 +46,17 @@ def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
             select(Partner.slug).where(Partner.id == staff.partner_id)
         ).one()
         # The queue card shows who took it: an edit of the same message, via the outbox.
+        version = case_version(session, reference)
         enqueue(
             session,
-            "case_card",
-            f"partner:{partner_slug}",
-            {"reference": reference},
-            dedupe_key=f"card:{reference}:claimed",
+            CaseCard(partner_slug, reference),
+            dedupe_key=card_key(reference, partner_slug, "claimed", version),
         )
         # Then a topic for the case in the group, with the history so far.
         enqueue(
             session,
-            "case_topic",
-            f"partner:{partner_slug}",
-            {"reference": reference},
-            dedupe_key=f"topic:{reference}",
+            CaseTopic(partner_slug, reference),
+            dedupe_key=topic_key(reference, partner_slug, version),
         )
         session.add(
             AuditEntry(
@@ -100,10 +108,8 @@ def staff_message(
             partner = session.get(Partner, case.partner_id)
             enqueue(
                 session,
-                "to_topic",
-                f"partner:{partner.slug if partner else '?'}",
-                {"reference": reference, "text": text, "author": staff.display_name,
-                 "note": note},
+                ToTopic(partner.slug if partner else "?", reference, text,
+                        author=staff.display_name, note=note),
             )  # fmt: skip
         direction = MessageDirection.NOTE if note else MessageDirection.TO_CLIENT
         session.add(
@@ -126,16 +132,7 @@ def staff_message(
             return False
         name = partner.name_en if client.language == "en" else partner.name_pl
         enqueue(
-            session,
-            "to_client",
-            client.chat_id,
-            {
-                "reference": reference,
-                "partner": name,
-                "text": text,
-                "media_kind": media_kind,
-                "media_reference": media_reference,
-            },
+            session, ToPerson(client.chat_id, reference, name, text, media_kind, media_reference)
         )
         return True
 
@@ -224,10 +221,10 @@ def transfer_case(
         case.routing_reason = f"transferred by staff {staff.id}: {reason[:500]}"
         enqueue(
             session,
-            "case_card",
-            f"partner:{target.slug}",
-            {"reference": reference},
-            dedupe_key=f"card:{reference}:to:{target.slug}:{utcnow().timestamp()}",
+            CaseCard(target.slug, reference),
+            dedupe_key=card_key(
+                reference, target.slug, "transferred", case_version(session, reference)
+            ),
         )
         _tell_client(session, case, "transferred", partner=target)
         session.add(
@@ -285,22 +282,20 @@ def _tell_client(session: Session, case: Case, notice: str, partner: Partner | N
     name = (
         "" if partner is None else (partner.name_en if client.language == "en" else partner.name_pl)
     )
+    kind = PersonNoticeKind(notice)
     enqueue(
         session,
-        "to_client",
-        client.chat_id,
-        {"reference": case.reference, "notice": notice, "partner": name},
-        dedupe_key=f"notice:{case.reference}:{notice}:{utcnow().timestamp()}",
+        PersonNotice(client.chat_id, case.reference, kind, name),
+        dedupe_key=person_notice_key(case.reference, kind, case_version(session, case.reference)),
     )
 
 
 def _refresh_card(session: Session, case: Case) -> None:
     partner = session.get(Partner, case.partner_id)
     if partner is not None:
+        version = case_version(session, case.reference)
         enqueue(
             session,
-            "case_card",
-            f"partner:{partner.slug}",
-            {"reference": case.reference},
-            dedupe_key=f"card:{case.reference}:{case.status.value}:{utcnow().timestamp()}",
+            CaseCard(partner.slug, case.reference),
+            dedupe_key=card_key(case.reference, partner.slug, case.status.value, version),
         )

@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import logging
 
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,14 +28,18 @@ from bot.domain import Channel
 from bot.errors import ConfigError
 from bot.flows import events as e
 from bot.flows.actions import Reply
+from bot.flows.payloads import ButtonKind, pattern
 from bot.i18n import LOCALES, translator
 from bot.outbox.dispatcher import OutboxDispatcher
+from bot.outbox.messages import Reply as OutboxReply
+from bot.outbox.messages import reply_key
+from bot.outbox.store import REPLY_PRIORITY, enqueue
 from bot.runtime import Conversations
 from bot.services.reminders import remind_untaken
 from bot.settings import Settings
-from bot.telegram.render import messages
+from bot.telegram.render import buttons, split, to_html
+from bot.telegram.sender import TelegramSender, answer_quietly
 from bot.telegram.staff import (
-    TelegramSender,
     on_group_transfer,
     on_link,
     on_take,
@@ -44,6 +48,9 @@ from bot.telegram.staff import (
 )
 
 log = logging.getLogger(__name__)
+# The limiter would log every 429 as an error with a traceback; the outbox waits them
+# out and records them on the message (last_error), so they are not errors here.
+logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
 COMMANDS = ("start", "help", "cases", "language", "mydata", "forget", "emergency")
 PRIVATE = filters.ChatType.PRIVATE
 REMINDER_INTERVAL_SECONDS = 60.0
@@ -65,9 +72,9 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
         .post_stop(_stop)
     )
     application: Application = (  # type: ignore[type-arg]
-        # Telegram's limits (30 messages/s, 1/s per chat, 20/min per group), and a 429
-        # is retried after its retry_after.
-        builder.rate_limiter(AIORateLimiter(max_retries=3)).build()
+        # Paces to Telegram's limits (30 messages/s, 1/s per chat, 20/min per group)
+        # and never retries: a 429 is the outbox's to wait out (one retry layer).
+        builder.rate_limiter(AIORateLimiter(max_retries=0)).build()
         if settings.telegram_rate_limit
         else builder.build()
     )
@@ -75,9 +82,14 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
     application.bot_data["session_factory"] = conversations.factory
     application.bot_data["staff_locale"] = settings.staff_locale
     application.bot_data["settings"] = settings
+    application.bot_data["sender"] = TelegramSender(
+        application.bot, conversations.factory, settings.staff_locale
+    )
     application.add_handler(CommandHandler("link", on_link, filters=~PRIVATE))
-    application.add_handler(CallbackQueryHandler(on_take, pattern=r"^take:"))
-    application.add_handler(CallbackQueryHandler(on_transfer_button, pattern=r"^transfer:"))
+    application.add_handler(CallbackQueryHandler(on_take, pattern=pattern(ButtonKind.TAKE)))
+    application.add_handler(
+        CallbackQueryHandler(on_transfer_button, pattern=pattern(ButtonKind.TRANSFER))
+    )
     application.add_handler(
         CommandHandler("transfer", on_group_transfer, filters=~PRIVATE & ~filters.IS_TOPIC_MESSAGE)
     )
@@ -97,12 +109,9 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
 async def _start(application: Application) -> None:  # type: ignore[type-arg]
     await _set_commands(application)
     stop = application.bot_data["outbox_stop"] = asyncio.Event()
-    sender = TelegramSender(
-        application.bot,
-        application.bot_data["session_factory"],
-        application.bot_data["staff_locale"],
-    )
+    sender = application.bot_data["sender"]
     dispatcher = OutboxDispatcher(application.bot_data["session_factory"], sender)
+    application.bot_data["outbox_dispatcher"] = dispatcher
     application.bot_data["outbox_task"] = asyncio.create_task(dispatcher.run(stop))
     application.bot_data["reminder_task"] = asyncio.create_task(_remind(application, stop))
 
@@ -158,14 +167,32 @@ def _language(update: Update) -> str | None:
 
 
 async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
+    """The replies go out through the outbox, right after the step that made them: a 429
+    or an outage delays them, never drops them, and a person's messages keep their
+    order. The dispatcher is woken, so they normally leave at once."""
     chat = update.effective_chat
-    if chat is None:
+    if chat is None or not replies:
         return
+    outgoing: list[OutboxReply] = []
     for reply in replies:
-        for text, markup in messages(reply):
-            await context.bot.send_message(
-                chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+        pieces = split(to_html(reply))
+        outgoing += [OutboxReply(str(chat.id), text) for text in pieces[:-1]]
+        # The keyboard rides on the last piece (as render.messages does).
+        outgoing.append(OutboxReply(str(chat.id), pieces[-1], buttons(reply)))
+    factory: sessionmaker[Session] = context.application.bot_data["session_factory"]
+    await asyncio.to_thread(_queue_replies, factory, update.update_id, outgoing)
+    dispatcher: OutboxDispatcher | None = context.application.bot_data.get("outbox_dispatcher")
+    if dispatcher is not None:
+        dispatcher.wake()
+
+
+def _queue_replies(
+    factory: sessionmaker[Session], update_id: int, outgoing: list[OutboxReply]
+) -> None:
+    with factory.begin() as session:
+        for piece, message in enumerate(outgoing):
+            key = reply_key(message.chat, update_id, piece)
+            enqueue(session, message, dedupe_key=key, priority=REPLY_PRIORITY)
 
 
 async def _on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,12 +222,13 @@ async def _on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query = update.callback_query
     if query is None or update.effective_chat is None or update.effective_chat.type != "private":
         return
-    await query.answer()  # stops the button's spinner at once
     event = e.Button(query.data or "", _language(update))
     replies = await _conversations(context).on_event(
         Channel.TELEGRAM, str(update.effective_chat.id), event
     )
     await _send(update, context, replies)
+    # Only stops the button's spinner: the press is handled whether or not this arrives.
+    await answer_quietly(query)
 
 
 async def _on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

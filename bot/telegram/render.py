@@ -6,13 +6,13 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.flows import payloads
 from bot.flows.actions import Reply
 from bot.services.faq_markup import to_telegram_html
 from bot.text_safety import for_display
 
-# Telegram's limits: message text, and callback data in bytes.
+# Telegram's limit on a message's text (on callback data: bot/flows/payloads.py).
 MAX_TEXT = 4096
-MAX_CALLBACK_BYTES = 64
 
 
 def to_html(reply: Reply) -> str:
@@ -28,7 +28,7 @@ def to_html(reply: Reply) -> str:
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     rows = [
         [InlineKeyboardButton(choice.label, callback_data=choice.payload) for choice in row
-         if len(choice.payload.encode()) <= MAX_CALLBACK_BYTES]
+         if len(choice.payload.encode()) <= payloads.MAX_BYTES]
         for row in reply.rows
     ]  # fmt: skip
     rows = [row for row in rows if row]
@@ -53,6 +53,16 @@ def split(text: str, limit: int = MAX_TEXT) -> list[str]:
     if text or not pieces:
         pieces.append(text)
     return pieces
+
+
+def buttons(reply: Reply) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The keyboard as (label, callback data) rows, for the outbox."""
+    markup = keyboard(reply)
+    if markup is None:
+        return ()
+    return tuple(
+        tuple((b.text, str(b.callback_data)) for b in row) for row in markup.inline_keyboard
+    )
 
 
 def messages(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:

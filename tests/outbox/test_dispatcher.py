@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.bootstrap import Storage
 from bot.domain import OutboxStatus
 from bot.outbox.dispatcher import Dead, Delivered, OutboxDispatcher, Outcome, Outgoing, RetryLater
+from bot.outbox.messages import Reminder, Reply
 from bot.outbox.store import enqueue
 from bot.storage.models import OutboxMessage
 from bot.storage.types import utcnow
@@ -23,27 +24,26 @@ class ScriptedSender:
         self.sent: list[str] = []
 
     async def send(self, message: Outgoing) -> Outcome:
-        self.sent.append(message.payload["name"])
-        script = self.outcomes.get(message.payload["name"], [])
+        name = message.message.reference  # type: ignore[union-attr]  # tests send Reminders
+        self.sent.append(name)
+        script = self.outcomes.get(name, [])
         return script.pop(0) if script else Delivered("1")
 
 
 def rows(storage: Storage) -> dict[str, OutboxMessage]:
     with storage.session_factory() as session:
-        return {r.payload["name"]: r for r in session.scalars(select(OutboxMessage))}
+        return {r.payload["reference"]: r for r in session.scalars(select(OutboxMessage))}
 
 
 def test_urgent_first_retries_wait_and_dead_letters(storage: Storage) -> None:
     with storage.session_factory.begin() as session:
-        enqueue(session, "case_card", "partner:sip", {"name": "normal"})
-        enqueue(session, "case_card", "partner:sip", {"name": "urgent"}, priority=1)
-        enqueue(session, "case_card", "partner:sip", {"name": "flaky"})
-        enqueue(session, "case_card", "partner:sip", {"name": "refused"})
-        enqueue(session, "case_card", "partner:sip", {"name": "limited"})
-        enqueue(session, "case_card", "partner:sip", {"name": "normal"}, dedupe_key="x")
-        enqueue(
-            session, "case_card", "partner:sip", {"name": "again"}, dedupe_key="x"
-        )  # a duplicate: dropped
+        enqueue(session, Reminder("sip", "normal"))
+        enqueue(session, Reminder("sip", "urgent"), priority=1)
+        enqueue(session, Reminder("sip", "flaky"))
+        enqueue(session, Reminder("sip", "refused"))
+        enqueue(session, Reminder("sip", "limited"))
+        enqueue(session, Reminder("sip", "normal"), dedupe_key="x")
+        enqueue(session, Reminder("sip", "again"), dedupe_key="x")  # a duplicate: dropped
     sender = ScriptedSender({"flaky": [RetryLater(None, "timed out")], "refused": [Dead("bad request")],
                              "limited": [RetryLater(30, "429")]})  # fmt: skip
     dispatcher = OutboxDispatcher(storage.session_factory, sender)
@@ -73,3 +73,44 @@ def test_urgent_first_retries_wait_and_dead_letters(storage: Storage) -> None:
         state["flaky"].status == OutboxStatus.SENT and state["limited"].status == OutboxStatus.SENT
     )
     assert sender.sent.count("urgent") == 1  # sent rows are never sent again
+
+
+class ChatSender:
+    """Telegram refusing one person's chat for now (a 429 for that chat), serving others."""
+
+    def __init__(self, refused_chat: str) -> None:
+        self.refused_chat = refused_chat
+        self.sent: list[str] = []
+
+    async def send(self, outgoing: Outgoing) -> Outcome:
+        assert isinstance(outgoing.message, Reply)
+        if outgoing.chat == self.refused_chat:
+            return RetryLater(30, "429")
+        self.sent.append(outgoing.message.text)
+        return Delivered()
+
+
+def test_a_persons_later_message_waits_for_the_earlier_one_and_other_chats_go_on(
+    storage: Storage,
+) -> None:
+    with storage.session_factory.begin() as session:
+        enqueue(session, Reply("1", "first to Olena"))
+        enqueue(session, Reply("2", "first to Taras"))
+        enqueue(session, Reply("1", "second to Olena"))
+        enqueue(session, Reply("2", "second to Taras"))
+    sender = ChatSender(refused_chat="1")
+    dispatcher = OutboxDispatcher(storage.session_factory, sender)
+    for _ in range(4):
+        asyncio.run(dispatcher.run_once())
+    assert sender.sent == ["first to Taras", "second to Taras"]  # Taras is not held up
+
+    sender.refused_chat = "nobody"  # Olena's chat works again
+    with storage.session_factory.begin() as session:
+        for row in session.scalars(select(OutboxMessage)):
+            row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    for _ in range(3):
+        asyncio.run(dispatcher.run_once())
+    assert sender.sent[2:] == ["first to Olena", "second to Olena"]  # in the order written
+    with storage.session_factory() as session:
+        olena = session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == "1")).all()
+        assert [r.attempts for r in olena] == [2, 1]  # the second was never tried before

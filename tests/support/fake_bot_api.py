@@ -2,7 +2,8 @@
 
 python-telegram-bot is pointed at it with `base_url`, exactly as at a self-hosted
 telegram-bot-api server. It records every call the bot makes, serves updates a
-test injects (long polling), and can answer the next calls with 429 or 5xx.
+test injects (long polling), and can answer the next calls with 429 or 5xx, fail
+every call for a while (a storm, an outage), or lose answers after acting.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     failures: list[tuple[str, int, int | None]] = field(default_factory=list)
+    outages: list[tuple[str, int, int | None, float]] = field(default_factory=list)
+    lost_answers: dict[str, int] = field(default_factory=dict)
     valid_token: str = TOKEN
     _update_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: Iterator[int] = field(default_factory=lambda: itertools.count(100))
@@ -148,6 +151,18 @@ class FakeBotApi:
     def fail_next(self, method: str, status: int, retry_after: int | None = None) -> None:
         self.failures.append((method, status, retry_after))
 
+    def outage(
+        self, method: str, status: int, seconds: float, retry_after: int | None = None
+    ) -> None:
+        """Every call of ``method`` ("*": every method but getUpdates) fails with ``status``
+        for the next ``seconds``: a 429 storm or a 502 outage."""
+        self.outages.append((method, status, retry_after, time.monotonic() + seconds))
+
+    def lose_answers(self, method: str, count: int) -> None:
+        """The next ``count`` calls of ``method`` are carried out, but the bot gets a 502
+        instead of the answer (as when a connection drops after Telegram acted)."""
+        self.lost_answers[method] = self.lost_answers.get(method, 0) + count
+
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
         """What the bot delivered (calls answered with an error don't count)."""
         return [c.params for c in self.calls if c.method == method and c.status == 200
@@ -177,18 +192,20 @@ class FakeBotApi:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         call = Call(method, params)
         self.calls.append(call)
+        now = time.monotonic()
+        for failing, status, retry_after, until in self.outages:
+            if now < until and (failing == method or (failing == "*" and method != "getUpdates")):
+                call.status = status
+                return status, _error(status, retry_after)
+        if self.lost_answers.get(method):
+            self.lost_answers[method] -= 1
+            self._result(method, params)  # done, and the answer is lost on the way back
+            return 502, _error(502, None)
         for index, (failing, status, retry_after) in enumerate(self.failures):
             if failing == method:
                 del self.failures[index]
                 call.status = status
-                body: dict[str, Any] = {
-                    "ok": False,
-                    "error_code": status,
-                    "description": f"fake {status}",
-                }
-                if retry_after is not None:
-                    body["parameters"] = {"retry_after": retry_after}
-                return status, body
+                return status, _error(status, retry_after)
         return 200, {"ok": True, "result": self._result(method, params)}
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -239,6 +256,13 @@ class FakeBotApi:
                 if pending or time.monotonic() >= deadline:
                     return pending
                 self._cond.wait(max(0.0, deadline - time.monotonic()))
+
+
+def _error(status: int, retry_after: int | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": f"fake {status}"}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return body
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -24,11 +24,12 @@ def database(tmp_path: Path, model_path: Path) -> dict[str, str]:  # noqa: F811
 
 
 @pytest.fixture
-def bot(database: dict[str, str]) -> Iterator[tuple[FakeBotApi, dict[str, str]]]:
-    with running_fake_bot_api() as (api, base_url):
+def bot(database: dict[str, str], tmp_path: Path) -> Iterator[tuple[FakeBotApi, dict[str, str]]]:
+    # The bot's output goes to a file: a pipe nobody reads fills up and stalls the bot.
+    with running_fake_bot_api() as (api, base_url), open(tmp_path / "bot.log", "w") as output:
         env = database | {"TELEGRAM_BOT_TOKEN": TOKEN, "RAZEM_TELEGRAM_BASE_URL": base_url}
         process = subprocess.Popen([RAZEM, "run"], env=_clean_env(env), cwd=REPO,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                                   stdout=output, stderr=subprocess.STDOUT, text=True)  # fmt: skip
         try:
             api.wait_for(lambda: any(c.method == "getUpdates" for c in api.calls), timeout=60)
             yield api, env
