@@ -18,6 +18,7 @@ from bot.flows import events as e
 from bot.flows.conversation import step
 from bot.flows.state import State, Step
 from bot.services import cases, clients, faq, relay, staff_cases
+from bot.services.results import Done
 from bot.settings import Settings
 from bot.state.port import StateKey, StateStore
 from nlu.api import Engine
@@ -155,8 +156,8 @@ class Conversations:
                     )
                 )
             case a.CancelCase(reference=reference):
-                done = await self._db(cases.cancel_case, f, channel, chat_id, reference)
-                return e.CaseCancelled(reference, done)
+                cancelled = await self._db(cases.cancel_case, f, channel, chat_id, reference)
+                return e.CaseCancelled(reference, isinstance(cancelled, Done))
             case a.ShowMyData():
                 data = await self._db(clients.client_data, f, channel, chat_id)
                 if data is None:
@@ -180,8 +181,8 @@ class Conversations:
                 )
                 return e.Relayed(reference)
             case a.RateCase(reference=reference, rating=rating):
-                saved = await self._db(staff_cases.rate_case, f, chat_id, reference, rating)
-                return e.CaseRated(reference, saved)
+                rated = await self._db(staff_cases.rate_case, f, chat_id, reference, rating)
+                return e.CaseRated(reference, isinstance(rated, Done))
         raise TypeError(f"unknown effect {action!r}")
 
     async def _language(self, channel: Channel, chat_id: str) -> str | None:

@@ -14,6 +14,7 @@ from bot.domain import OPEN_CASE_STATUSES, CaseStatus, Channel, MessageDirection
 from bot.outbox.messages import CaseCard, card_key
 from bot.outbox.store import URGENT_PRIORITY, case_version, enqueue
 from bot.services.clients import get_or_create_client
+from bot.services.results import Done, RefusalReason, Refused
 from bot.services.routing import route_case
 from bot.storage.models import AuditEntry, Case, CaseMessage, Client, Partner
 from bot.storage.types import utcnow
@@ -160,8 +161,9 @@ def list_cases(factory: sessionmaker[Session], channel: Channel, chat_id: str) -
 
 def cancel_case(
     factory: sessionmaker[Session], channel: Channel, chat_id: str, reference: str
-) -> bool:
-    """Cancel one of the person's own open cases; False if it isn't theirs or is closed."""
+) -> Done | Refused:
+    """Cancel one of the person's own open cases: NOT_FOUND if it isn't theirs, NOT_OPEN
+    if it is closed or cancelled already."""
     with factory.begin() as session:
         case = session.scalars(
             select(Case)
@@ -171,8 +173,10 @@ def cancel_case(
             )
             .with_for_update()
         ).first()
-        if case is None or case.status not in OPEN_CASE_STATUSES:
-            return False
+        if case is None:
+            return Refused(RefusalReason.NOT_FOUND)
+        if case.status not in OPEN_CASE_STATUSES:
+            return Refused(RefusalReason.NOT_OPEN)
         before = case.status.value
         case.status, case.closed_at = CaseStatus.CANCELLED, utcnow()
         session.add(
@@ -185,7 +189,7 @@ def cancel_case(
                 after={"status": "cancelled"},
             )
         )
-        return True
+        return Done()
 
 
 def claimed_case(factory: sessionmaker[Session], channel: Channel, chat_id: str) -> str | None:

@@ -21,16 +21,17 @@ from bot.outbox.messages import (
     topic_key,
 )
 from bot.outbox.store import case_version, enqueue
+from bot.services.results import Done, RefusalReason, Refused, Transferred
 from bot.storage.models import AuditEntry, Case, CaseMessage, Client, Partner, StaffMember
 from bot.storage.types import utcnow
 
 
-def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> bool:
-    """Take a new case of the staff member's own partner; False if someone was first."""
+def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> Done | Refused:
+    """Take a new case of the staff member's own partner; ALREADY_TAKEN if someone was first."""
     with factory.begin() as session:
         staff = session.get(StaffMember, staff_id)
         if staff is None or not staff.active:
-            return False
+            return Refused(RefusalReason.STAFF_INACTIVE)
         taken = session.execute(
             update(Case)
             .where(
@@ -41,7 +42,7 @@ def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
             .values(status=CaseStatus.CLAIMED, assignee_id=staff.id, claimed_at=utcnow())
         ).rowcount  # type: ignore[attr-defined]  # DML results are CursorResults
         if taken != 1:
-            return False
+            return _why_not_taken(session, reference, staff)
         partner_slug = session.scalars(
             select(Partner.slug).where(Partner.id == staff.partner_id)
         ).one()
@@ -68,7 +69,23 @@ def claim_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
                 after={"status": "claimed"},
             )
         )
-        return True
+        return Done()
+
+
+def _why_not_taken(session: Session, reference: str, staff: StaffMember) -> Done | Refused:
+    """Why the conditional UPDATE of a Take changed nothing, read after it. Taking
+    one's own case again (a double click) is done already, and changes nothing."""
+    found = session.execute(
+        select(Case.status, Case.assignee_id).where(
+            Case.reference == reference, Case.partner_id == staff.partner_id
+        )
+    ).first()
+    if found is None:
+        return Refused(RefusalReason.NOT_FOUND)
+    status, assignee = found
+    if status == CaseStatus.CLAIMED:
+        return Done() if assignee == staff.id else Refused(RefusalReason.ALREADY_TAKEN)
+    return Refused(RefusalReason.NOT_OPEN)
 
 
 def case_in_topic(factory: sessionmaker[Session], chat_id: int, topic_id: int) -> str | None:
@@ -91,7 +108,7 @@ def staff_message(
     media_kind: str | None = None,
     media_reference: str | None = None,
     from_console: bool = False,
-) -> bool:
+) -> Done | Refused:
     """Store what staff wrote on a case; unless it is an internal note, queue it for the
     person (signed with the organisation's name, never the staff member's account).
     Written in the web console, it is also posted in the case's Telegram topic, so the
@@ -99,11 +116,13 @@ def staff_message(
     with factory.begin() as session:
         case = session.scalars(select(Case).where(Case.reference == reference)).first()
         staff = session.get(StaffMember, staff_id)
-        if case is None or staff is None or staff.partner_id != case.partner_id:
-            return False
-        unsendable = case.client_id is None or case.status != CaseStatus.CLAIMED
+        if staff is None or not staff.active:
+            return Refused(RefusalReason.STAFF_INACTIVE)
+        if case is None or staff.partner_id != case.partner_id:
+            return Refused(RefusalReason.NOT_FOUND)
+        unsendable = _unsendable(case)
         if from_console and not note and unsendable:
-            return False  # the console says so, and keeps nothing the person never got
+            return unsendable  # the console says so, and keeps nothing the person never got
         if from_console and case.telegram_topic_id is not None:
             partner = session.get(Partner, case.partner_id)
             enqueue(
@@ -123,29 +142,44 @@ def staff_message(
             )
         )
         if note:
-            return True
-        if case.client_id is None or case.status not in (CaseStatus.CLAIMED,):
-            return False
+            return Done()
+        if unsendable:
+            return unsendable
         client = session.get(Client, case.client_id)
         partner = session.get(Partner, case.partner_id)
         if client is None or partner is None:
-            return False
+            return Refused(RefusalReason.PERSON_ERASED)
         name = partner.name_en if client.language == "en" else partner.name_pl
         enqueue(
             session, ToPerson(client.chat_id, reference, name, text, media_kind, media_reference)
         )
-        return True
+        return Done()
+
+
+def _unsendable(case: Case) -> Refused | None:
+    """Why nothing can be sent to the person on this case now, if so."""
+    if case.client_id is None:
+        return Refused(RefusalReason.PERSON_ERASED)
+    if case.status == CaseStatus.NEW:
+        return Refused(RefusalReason.NOT_TAKEN)
+    if case.status != CaseStatus.CLAIMED:
+        return Refused(RefusalReason.NOT_OPEN)
+    return None
 
 
 REOPEN_WINDOW_DAYS = 14
 
 
-def close_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> bool:
+def close_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> Done | Refused:
     """Close a taken case of the staff member's partner; the person is told and asked to rate."""
     with factory.begin() as session:
-        case, staff = _own_case(session, reference, staff_id)
-        if case is None or staff is None or case.status != CaseStatus.CLAIMED:
-            return False
+        own = _own_case(session, reference, staff_id)
+        if isinstance(own, Refused):
+            return own
+        case, staff = own
+        if case.status != CaseStatus.CLAIMED:
+            is_new = case.status == CaseStatus.NEW
+            return Refused(RefusalReason.NOT_TAKEN if is_new else RefusalReason.NOT_OPEN)
         case.status, case.closed_at = CaseStatus.CLOSED, utcnow()
         _tell_client(session, case, "closed")
         _refresh_card(session, case)
@@ -159,22 +193,22 @@ def close_case(factory: sessionmaker[Session], reference: str, staff_id: int) ->
                 after={"status": "closed"},
             )
         )
-        return True
+        return Done()
 
 
-def reopen_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> bool:
+def reopen_case(factory: sessionmaker[Session], reference: str, staff_id: int) -> Done | Refused:
     """Reopen a case closed less than 14 days ago, for the same partner."""
     with factory.begin() as session:
-        case, staff = _own_case(session, reference, staff_id)
-        if (
-            case is None
-            or staff is None
-            or case.status != CaseStatus.CLOSED
-            or case.closed_at is None
-        ):
-            return False
-        if case.closed_at < utcnow() - timedelta(days=REOPEN_WINDOW_DAYS) or case.client_id is None:
-            return False
+        own = _own_case(session, reference, staff_id)
+        if isinstance(own, Refused):
+            return own
+        case, staff = own
+        if case.client_id is None:
+            return Refused(RefusalReason.PERSON_ERASED)
+        if case.status != CaseStatus.CLOSED or case.closed_at is None:
+            return Refused(RefusalReason.NOT_CLOSED)
+        if case.closed_at < utcnow() - timedelta(days=REOPEN_WINDOW_DAYS):
+            return Refused(RefusalReason.REOPEN_WINDOW_PASSED)
         case.status, case.closed_at, case.assignee_id = CaseStatus.CLAIMED, None, staff.id
         _tell_client(session, case, "reopened")
         _refresh_card(session, case)
@@ -188,25 +222,27 @@ def reopen_case(factory: sessionmaker[Session], reference: str, staff_id: int) -
                 after={"status": "claimed"},
             )
         )
-        return True
+        return Done()
 
 
 def transfer_case(
     factory: sessionmaker[Session], reference: str, staff_id: int, to_slug: str, reason: str
-) -> str | None:
+) -> Transferred | Refused:
     """Move an open case to another partner's queue with a reason; the new partner's name."""
     with factory.begin() as session:
-        case, staff = _own_case(session, reference, staff_id)
+        own = _own_case(session, reference, staff_id)
+        if isinstance(own, Refused):
+            return own
+        case, staff = own
         target = session.scalars(select(Partner).where(Partner.slug == to_slug)).first()
-        if (
-            case is None
-            or staff is None
-            or case.status not in (CaseStatus.NEW, CaseStatus.CLAIMED)
-            or target is None
-            or not target.takes_cases
-            or target.id == case.partner_id
-        ):
-            return None
+        if case.status not in (CaseStatus.NEW, CaseStatus.CLAIMED):
+            return Refused(RefusalReason.NOT_OPEN)
+        if target is None:
+            return Refused(RefusalReason.UNKNOWN_PARTNER)
+        if target.id == case.partner_id:
+            return Refused(RefusalReason.SAME_PARTNER)
+        if not target.takes_cases:
+            return Refused(RefusalReason.PARTNER_NOT_ACCEPTING)
         source = session.get(Partner, case.partner_id)
         session.add(
             CaseMessage(
@@ -237,40 +273,42 @@ def transfer_case(
                 after={"partner": target.slug, "reason": reason[:500]},
             )
         )
-        return target.name_pl
+        return Transferred(target.name_pl)
 
 
 def rate_case(
     factory: sessionmaker[Session], client_chat: str, reference: str, rating: int
-) -> bool:
+) -> Done | Refused:
     """The person rates their own closed case, 1 to 5."""
     if not 1 <= rating <= 5:
-        return False
+        return Refused(RefusalReason.INVALID_RATING)
     with factory.begin() as session:
         case = session.scalars(
             select(Case)
             .join(Client, Client.id == Case.client_id)
-            .where(
-                Case.reference == reference,
-                Client.chat_id == client_chat,
-                Case.status == CaseStatus.CLOSED,
-            )
+            .where(Case.reference == reference, Client.chat_id == client_chat)
         ).first()
         if case is None:
-            return False
+            return Refused(RefusalReason.NOT_FOUND)
+        if case.status != CaseStatus.CLOSED:
+            return Refused(RefusalReason.NOT_CLOSED)
         case.rating = rating
-        return True
+        return Done()
 
 
 def _own_case(
     session: Session, reference: str, staff_id: int
-) -> tuple[Case | None, StaffMember | None]:
+) -> tuple[Case, StaffMember] | Refused:
+    """The case, locked, if it is in the staff member's own partner's queue. Another
+    partner's case is NOT_FOUND, like a missing one: no way to tell that it exists."""
     staff = session.get(StaffMember, staff_id)
+    if staff is None or not staff.active:
+        return Refused(RefusalReason.STAFF_INACTIVE)
     case = session.scalars(
         select(Case).where(Case.reference == reference).with_for_update()
     ).first()
-    if staff is None or case is None or not staff.active or staff.partner_id != case.partner_id:
-        return None, None
+    if case is None or staff.partner_id != case.partner_id:
+        return Refused(RefusalReason.NOT_FOUND)
     return case, staff
 
 

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.flows import payloads
 from bot.i18n import Translator, translator
 from bot.services import partners
+from bot.services.results import Refused, Transferred, refusal_text
 from bot.services.staff_cases import (
     case_in_topic,
     claim_case,
@@ -80,10 +81,11 @@ async def on_take(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if press is None:
         return
     t = press.t
-    if await asyncio.to_thread(claim_case, press.factory, press.reference, press.staff_id):
-        await press.query.answer(t._("You took {reference}.", reference=press.reference))
+    taken = await asyncio.to_thread(claim_case, press.factory, press.reference, press.staff_id)
+    if isinstance(taken, Refused):
+        await press.query.answer(refusal_text(taken.reason, t), show_alert=True)
     else:
-        await press.query.answer(t._("Someone else already took this case."), show_alert=True)
+        await press.query.answer(t._("You took {reference}.", reference=press.reference))
 
 
 def _audit_refusal(
@@ -129,7 +131,7 @@ async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         kind, media = "photo", message.photo[-1].file_id
     elif message.document:
         kind, media = "document", message.document.file_id
-    await asyncio.to_thread(
+    relayed = await asyncio.to_thread(
         staff_message,
         factory,
         reference,
@@ -139,6 +141,9 @@ async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         media_kind=kind,
         media_reference=media,
     )
+    if isinstance(relayed, Refused):  # the group must know the person did not get it
+        t = translator(context.application.bot_data["staff_locale"])
+        await message.reply_text(refusal_text(relayed.reason, t))
 
 
 async def _case_command(
@@ -153,33 +158,35 @@ async def _case_command(
     words = text.split(maxsplit=2)
     command = words[0].split("@")[0]
     if command == "/close":
-        done = await asyncio.to_thread(close_case, factory, reference, staff_id)
+        closed = await asyncio.to_thread(close_case, factory, reference, staff_id)
         reply = (
-            t._("Case closed. The person was asked to rate the help.")
-            if done
-            else t._("This case cannot be closed now.")
+            refusal_text(closed.reason, t)
+            if isinstance(closed, Refused)
+            else t._("Case closed. The person was asked to rate the help.")
         )
     elif command == "/reopen":
-        done = await asyncio.to_thread(reopen_case, factory, reference, staff_id)
+        reopened = await asyncio.to_thread(reopen_case, factory, reference, staff_id)
         reply = (
-            t._("Case reopened.")
-            if done
-            else t._("Only a case closed less than 14 days ago can be reopened.")
+            refusal_text(reopened.reason, t)
+            if isinstance(reopened, Refused)
+            else t._("Case reopened.")
         )
     elif len(words) < 3:
         reply = t._(
             "To pass the case on, write: /transfer PARTNER reason (for example: /transfer sip needs a lawyer for detention)"
         )
     else:
-        partner = await asyncio.to_thread(
+        moved = await asyncio.to_thread(
             transfer_case, factory, reference, staff_id, words[1], words[2]
         )
-        reply = (
-            t._("Case passed to {partner}.", partner=partner)
-            if partner
-            else t._("This case cannot be passed to {partner}.", partner=words[1][:40])
-        )
+        reply = _transfer_reply(moved, t)
     await message.reply_text(reply)
+
+
+def _transfer_reply(moved: Transferred | Refused, t: Translator) -> str:
+    if isinstance(moved, Refused):
+        return refusal_text(moved.reason, t)
+    return t._("Case passed to {partner}.", partner=moved.partner_name)
 
 
 async def on_transfer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -210,11 +217,5 @@ async def on_group_transfer(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             t._("To pass a case on, write here: /transfer REFERENCE PARTNER reason")
         )
         return
-    partner = await asyncio.to_thread(
-        transfer_case, factory, words[1], staff.id, words[2], words[3]
-    )
-    await message.reply_text(
-        t._("Case passed to {partner}.", partner=partner)
-        if partner
-        else t._("This case cannot be passed to {partner}.", partner=words[2][:40])
-    )
+    moved = await asyncio.to_thread(transfer_case, factory, words[1], staff.id, words[2], words[3])
+    await message.reply_text(_transfer_reply(moved, t))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.bootstrap import Storage
 from bot.domain import MessageDirection, StaffRole
 from bot.i18n import translator
+from bot.services.results import Done, RefusalReason, Refused
 from bot.services.staff_cases import claim_case
 from bot.storage.models import Case, CaseMessage, Partner, StaffMember
 from tests.conversations.test_journeys import LEGAL, start
@@ -37,7 +38,7 @@ def test_messages_after_take_go_to_the_case_not_to_triage(person: Person, seeded
     with seeded.session_factory() as session:
         reference = session.scalars(select(Case.reference)).one()
     staff = staff_of(seeded, "homo-faber", "Anna")
-    assert claim_case(seeded.session_factory, reference, staff)
+    assert claim_case(seeded.session_factory, reference, staff) == Done()
 
     replies = person.says("Ще питання: у мене є договір, надіслати фото?")
     assert replies == []  # the staff member answers, not the bot
@@ -58,7 +59,9 @@ def test_only_the_right_partner_can_take_and_only_once(seeded: Storage, person: 
     with seeded.session_factory() as session:
         reference = session.scalars(select(Case.reference)).one()
     outsider = staff_of(seeded, "sip", "Piotr")
-    assert not claim_case(seeded.session_factory, reference, outsider)
+    assert claim_case(seeded.session_factory, reference, outsider) == Refused(
+        RefusalReason.NOT_FOUND  # another partner's case: as if it did not exist
+    )
 
     first, second = staff_of(seeded, "homo-faber", "Anna"), staff_of(seeded, "homo-faber", "Oksana")
     results: dict[int, bool] = {}
@@ -66,7 +69,7 @@ def test_only_the_right_partner_can_take_and_only_once(seeded: Storage, person: 
 
     def take(staff: int) -> None:
         barrier.wait()
-        results[staff] = claim_case(seeded.session_factory, reference, staff)
+        results[staff] = claim_case(seeded.session_factory, reference, staff) == Done()
 
     threads = [threading.Thread(target=take, args=(s,)) for s in (first, second)]
     for thread in threads:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import open_storage
 from bot.i18n import translator
+from bot.services.results import Done, RefusalReason, refusal_text
 from bot.storage.models import AuditEntry, Case, OutboxMessage
 from tests.cli.test_cli import razem
 from tests.support.fake_bot_api import FakeBotApi
@@ -115,7 +116,7 @@ def test_a_new_case_card_reaches_the_group_and_exactly_one_take_wins(
     assert not edited.get("reply_markup")  # no Take button any more
     answers = [a["text"] for a in _answers(api)][-2:]
     assert sorted(answers) == sorted([translator("pl")._("You took {reference}.", reference="L-1001"),
-                                      translator("pl")._("Someone else already took this case.")])  # fmt: skip
+                                      refusal_text(RefusalReason.ALREADY_TAKEN, translator("pl"))])  # fmt: skip
     storage = open_storage(env["RAZEM_DATABASE_URL"])
     with storage.session_factory() as session:
         actions = set(session.scalars(select(AuditEntry.action)))
@@ -300,7 +301,7 @@ def test_close_rate_reopen_and_transfer(bot: tuple[FakeBotApi, dict[str, str]]) 
         for m in api.sent(chat_id=GROUP)
         if str(m.get("message_thread_id")) == str(topic) or "reply_parameters" in m
     ]
-    assert any("nobody" in text for text in replies)
+    assert refusal_text(RefusalReason.UNKNOWN_PARTNER, translator("pl")) in replies
 
 
 def test_untaken_cases_are_reminded_then_escalated_and_a_restart_loses_nothing(
@@ -422,8 +423,12 @@ def test_a_reply_from_the_web_console_reaches_the_person_and_the_topic(
     storage = open_storage(env["RAZEM_DATABASE_URL"])
     factory = storage.session_factory
     # What the console's Reply and Note buttons call, as Anna (staff member 1).
-    assert staff_message(factory, "L-1001", 1, "Zadzwonimy jutro <b>o 10</b>.", from_console=True)
-    assert staff_message(factory, "L-1001", 1, "sprawdzić umowę", note=True, from_console=True)
+    reply = staff_message(factory, "L-1001", 1, "Zadzwonimy jutro <b>o 10</b>.", from_console=True)
+    assert reply == Done()
+    assert (
+        staff_message(factory, "L-1001", 1, "sprawdzić umowę", note=True, from_console=True)
+        == Done()
+    )
     api.wait_for(lambda: len(api.sent(chat_id=7010)) > before, timeout=20)
     assert "Zadzwonimy jutro &lt;b&gt;o 10&lt;/b&gt;." in api.sent(chat_id=7010)[-1]["text"]
     in_topic = lambda: [m.get("text", "") for m in api.sent(chat_id=GROUP)  # noqa: E731

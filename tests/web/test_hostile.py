@@ -124,9 +124,15 @@ def test_no_route_answers_500_to_hostile_input(console: Console, who: str) -> No
     assert statuses & {200, 303}  # the requests did reach real pages
     if who == "staff":
         client, csrf = _client(console, email)  # the run above also signed out
-        # Another partner's case: refused and audited, whatever the action.
-        assert client.get("/cases/L-9001").status_code == 403
-        assert client.post("/cases/L-9001/take", data={"csrf": csrf}).status_code == 403
+        # Another partner's case: refused as if missing, and audited, whatever the action.
+        assert client.get("/cases/L-9001").status_code == 404
+        assert client.post("/cases/L-9001/take", data={"csrf": csrf}).status_code == 404
+        missing = client.get("/cases/L-9999")
+        assert missing.status_code == 404
+        unstable = r'(nonce|value)="[^"]*"'  # per-request tokens, nothing about the case
+        assert re.sub(unstable, "", client.get("/cases/L-9001").text) == re.sub(
+            unstable, "", missing.text
+        )
         with storage.session_factory() as session:
             denied = session.scalars(select(AuditEntry.actor).where(
                 AuditEntry.action == "case_access_denied", AuditEntry.entity_id == "L-9001")).all()  # fmt: skip

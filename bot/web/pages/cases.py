@@ -9,6 +9,8 @@ from starlette.routing import Route
 
 from bot.domain import LANGUAGES, City, ConsoleRole
 from bot.services import queues, staff_cases
+from bot.services.results import Done, refusal_text
+from bot.services.results import Refused as Refusal  # not the console's HTTP Refused
 from bot.storage.models import Partner
 from bot.web.console import Console, Ctx, Refused
 from nlu.labels import CATEGORIES, INTENT_CATEGORY
@@ -45,7 +47,7 @@ def routes(console: Console) -> list[Route]:
             raise Refused(404)
         if ctx.me.role == ConsoleRole.STAFF and view.partner_id != ctx.me.partner_id:
             ctx.audit("case_access_denied", "case", reference, partner=ctx.me.partner_slug)
-            raise Refused(403)
+            raise Refused(404)  # as if missing: staff cannot probe which references exist
         return view
 
     @console.page(*staff_or_coordinator)
@@ -68,39 +70,37 @@ def routes(console: Console) -> list[Route]:
         staff_id = ctx.me.staff_member_id
         assert staff_id is not None  # _can_act checked it
         error = None
+        result: Done | Refusal | None = None
         if action == "take":
-            ok = staff_cases.claim_case(ctx.factory, view.reference, staff_id)
-            error = None if ok else ctx.t._("Someone else has already taken this case.")
+            result = staff_cases.claim_case(ctx.factory, view.reference, staff_id)
         elif action in ("reply", "note"):
             text = ctx.field("text", MAX_REPLY + 1).strip()
             if not text:
                 error = ctx.t._("Write something first.")
             elif len(text) > MAX_REPLY:
                 error = ctx.t._("At most {n} characters, please.", n=MAX_REPLY)
-            elif not staff_cases.staff_message(
-                ctx.factory, view.reference, staff_id, text, note=action == "note",
-                from_console=True,
-            ):  # fmt: skip
-                error = ctx.t._(
-                    "The person can only get messages while the case is taken and open."
-                )
+            else:
+                result = staff_cases.staff_message(
+                    ctx.factory, view.reference, staff_id, text, note=action == "note",
+                    from_console=True,
+                )  # fmt: skip
         elif action == "transfer":
             reason = ctx.field("reason", MAX_REASON + 1).strip()
             target = ctx.field("partner", 40)
             if not reason or len(reason) > MAX_REASON:
                 error = ctx.t._("Say why, in at most {n} characters.", n=MAX_REASON)
-            elif (
-                staff_cases.transfer_case(ctx.factory, view.reference, staff_id, target, reason)
-                is None
-            ):
-                error = ctx.t._("This case cannot go to that partner.")
             else:
-                return ctx.redirect("/cases", done="transferred")
+                result = staff_cases.transfer_case(
+                    ctx.factory, view.reference, staff_id, target, reason
+                )
+                if not isinstance(result, Refusal):
+                    return ctx.redirect("/cases", done="transferred")
         elif action == "close":
-            if not staff_cases.close_case(ctx.factory, view.reference, staff_id):
-                error = ctx.t._("Only a taken case can be closed.")
-        elif not staff_cases.reopen_case(ctx.factory, view.reference, staff_id):
-            error = ctx.t._("A case can be reopened within 14 days of closing.")
+            result = staff_cases.close_case(ctx.factory, view.reference, staff_id)
+        else:
+            result = staff_cases.reopen_case(ctx.factory, view.reference, staff_id)
+        if isinstance(result, Refusal):
+            error = refusal_text(result.reason, ctx.t)
         if error is None:
             return ctx.redirect(f"/cases/{view.reference}", done=action)
         fresh = queues.case_view(ctx.factory, view.reference) or view
