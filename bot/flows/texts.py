@@ -8,8 +8,6 @@ from __future__ import annotations
 from bot.flows.actions import Choice, Reply
 from bot.i18n import LANGUAGE_NAMES, LOCALES, Translator
 
-CITIES = ("Lublin", "Poznań", "Warszawa", "Wrocław")
-
 
 def emergency(t: Translator) -> Reply:
     return Reply(

@@ -25,13 +25,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, Subquery, cast, func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import LANGUAGES, CaseStatus, Category, MessageDirection
+from bot.domain import CATEGORIES, LANGUAGES, CaseStatus, MessageDirection
 from bot.storage.models import Case, CaseMessage
 
 SUPPRESS_BELOW = 5
 SUPPRESSED = f"<{SUPPRESS_BELOW}"
 DIMENSIONS: tuple[str, ...] = ("month", "category", "subcategory", "city", "language")
-CATEGORIES: frozenset[str] = frozenset(c.value for c in Category)
 CITY_MAX_LENGTH = 40
 MAX_BARS = 40
 
