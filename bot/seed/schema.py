@@ -42,7 +42,7 @@ class PartnersFile(Record):
             raise ValueError("exactly one partner must be the fallback queue (fallback: true)")
         for p in partners:
             for problem in check_fallback(p, p.fallback):
-                raise PydanticCustomError(problem.code, "partner {slug!r}: {message}",
+                raise PydanticCustomError(problem.code, "partner '{slug}': {message}",
                                           {"slug": p.slug, "message": problem.message})  # fmt: skip
         return partners
 
@@ -76,7 +76,7 @@ class FaqEntrySeed(Record):
         if SUBCATEGORY_CATEGORY.get(subcategory) != info.data.get("category"):
             raise PydanticCustomError(
                 "wrong_category",
-                "{subcategory!r} is not a subcategory of {category!r}",
+                "'{subcategory}' is not a subcategory of '{category}'",
                 {"subcategory": subcategory, "category": info.data.get("category")},
             )
         return subcategory
@@ -108,5 +108,5 @@ def _unique(values: list[str], what: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise ValueError(f"duplicate {what} {value!r}")
+            raise ValueError(f"duplicate {what} '{value}'")
         seen.add(value)

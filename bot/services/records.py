@@ -1,5 +1,5 @@
-"""One schema per record that `razem seed` and the console both write: a partner, a
-routing rule, the text of an FAQ answer in one language.
+"""One schema per record that `razem seed`, the CLI and the console write: a partner, a
+staff member, a routing rule, the text of an FAQ answer in one language.
 
 The seed files and the console's forms are parsed into these models, so the same record
 gets the same verdict, with the same problem code, wherever it comes from. A problem's
@@ -29,7 +29,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.domain import SUBCATEGORY_CATEGORY, Category, City, HelpKind, Language
+from bot.domain import (
+    PARTNER_STAFF_ROLES,
+    SUBCATEGORY_CATEGORY,
+    Category,
+    City,
+    HelpKind,
+    Language,
+    StaffRole,
+)
 from bot.services.faq_markup import (
     MAX_QUESTION,
     MAX_VARIANT,
@@ -84,7 +92,7 @@ def _unique(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise PydanticCustomError("duplicate", "{what} {value!r} is listed twice",
+            raise PydanticCustomError("duplicate", "{what} '{value}' is listed twice",
                                       {"what": what, "value": value})  # fmt: skip
         seen.add(value)
     return values
@@ -98,8 +106,8 @@ class PartnerRecord(Record):
     # online and takes_cases come first: the checks of cities and kinds depend on them.
     online: bool = False
     takes_cases: bool = True
-    cities: list[City] = Field(default_factory=list)
-    kinds: list[HelpKind] = Field(default_factory=list)
+    cities: list[City] = Field(default_factory=list, validate_default=True)
+    kinds: list[HelpKind] = Field(default_factory=list, validate_default=True)
     languages: list[Language] = Field(min_length=1)
     capacity: int | None = Field(default=None, ge=1, le=MAX_CAPACITY)
     contact: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
@@ -137,6 +145,24 @@ class PartnerRecord(Record):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+class StaffMemberRecord(Record):
+    """Someone on a partner's staff list, who may take its cases in the Telegram group."""
+
+    display_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    ]
+    # Telegram user ids fit in 52 bits (and in a JavaScript number).
+    telegram_user_id: int | None = Field(default=None, gt=0, lt=2**53)
+    role: StaffRole = Field(default=StaffRole.STAFF, validate_default=True)
+
+    @field_validator("role")
+    @classmethod
+    def _partner_role(cls, role: str) -> str:
+        if role not in PARTNER_STAFF_ROLES:
+            raise PydanticCustomError("not_partner_role", "a partner's staff are staff or leads")
+        return role
+
+
 class RoutingRuleRecord(Record):
     """A rule: which partners' queues take the cases it matches (absent fields match all)."""
 
@@ -159,7 +185,7 @@ class RoutingRuleRecord(Record):
             raise PydanticCustomError("unknown_subcategory", "no such subcategory")
         if info.data.get("category") not in (None, category):
             raise PydanticCustomError(
-                "wrong_category", "subcategory {subcategory!r} is not in category {category!r}",
+                "wrong_category", "subcategory '{subcategory}' is not in category '{category}'",
                 {"subcategory": subcategory, "category": info.data.get("category")},
             )  # fmt: skip
         return subcategory
@@ -175,9 +201,9 @@ def check_targets(rule: RoutingRuleRecord, takes_cases: Mapping[str, bool]) -> l
     partner's slug to whether it takes individual cases."""
     for slug in rule.partners:
         if slug not in takes_cases:
-            return [Problem("partners", "unknown_partner", f"unknown partner {slug!r}", slug)]
+            return [Problem("partners", "unknown_partner", f"unknown partner '{slug}'", slug)]
         if not takes_cases[slug]:
-            return [Problem("partners", "takes_no_cases", f"{slug!r} takes no individual cases",
+            return [Problem("partners", "takes_no_cases", f"'{slug}' takes no individual cases",
                             slug)]  # fmt: skip
     return []
 

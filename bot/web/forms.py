@@ -53,7 +53,7 @@ def problem_text(t: Translator, problem: MarkupProblem) -> str:
 
 
 def record_problem_text(t: Translator, problem: Problem) -> str:
-    """A partner's or routing rule's problem (bot/services/records.py) as a sentence."""
+    """A problem of a partner, staff member or routing rule (bot/services/records.py)."""
     by_code = {
         "no_place": lambda: t._("Choose a city, or mark the partner as working online."),
         "no_kind": lambda: t._("Choose at least one kind of help."),
@@ -72,6 +72,10 @@ def record_problem_text(t: Translator, problem: Problem) -> str:
         "website": lambda: t._("A web address starts with https://"),
         "capacity": lambda: t._("A whole number, or empty for no limit."),
         "partners": lambda: t._("List partners by their short names, separated by commas."),
+        "display_name": lambda: t._("Write a name of at most 120 characters."),
+        "telegram_user_id": lambda: t._(
+            "A Telegram id is a number (the person can get it from @userinfobot)."
+        ),
     }
     make = by_code.get(problem.code) or by_field.get(problem.field)
     return make() if make else t._("Choose one of the options.")

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from bot.domain import ConsoleRole
-from bot.errors import DataError
+from bot.errors import DataError, RazemError
 from bot.i18n import translator
 from bot.seed.loader import read_seed_data
-from bot.services import faq_editing
+from bot.services import faq_editing, partners
 from bot.services.records import Problem
+from bot.storage.models import StaffMember
 from bot.web.forms import record_problem_text
 from tests.conftest import REPO
 from tests.web.conftest import Console, make_account
@@ -174,3 +177,37 @@ def test_an_faq_answer_gets_the_same_verdict_from_the_seed_and_the_editor(
     problems = faq_editing.validate(fields, texts, new=True)
     editor_code = problems["answer_uk"][0].code if "answer_uk" in problems else ""
     assert (seed_code, editor_code) == (code, code)
+
+
+BAD_STAFF = [
+    ("a name too long", {"name": "N" * 121}, {"display_name": "N" * 121}, "string_too_long",
+     "display_name"),
+    ("no name", {"name": "   "}, {"display_name": "   "}, "string_too_short", "display_name"),
+    ("a Telegram id that is no id", {"telegram_user_id": 0}, {"telegram_user_id": "0"},
+     "greater_than", "telegram_user_id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cli_change", "form_change", "code", "field"),
+    [case[1:] for case in BAD_STAFF],
+    ids=[case[0] for case in BAD_STAFF],
+)
+def test_the_same_bad_staff_member_is_refused_by_the_cli_and_the_console(
+    console: Console, cli_change: dict[str, object], form_change: dict[str, str], code: str,
+    field: str,
+) -> None:  # fmt: skip
+    arguments: dict[str, Any] = {"name": "Ola", "telegram_user_id": 4242, **cli_change}
+    with pytest.raises(RazemError) as refused_by_cli:
+        partners.add_staff(console.storage.session_factory, "sip", **arguments)
+    assert refused_by_cli.value.code == code
+
+    make_account(console.storage, "c@example.org", ConsoleRole.COORDINATOR)
+    client, csrf = _client(console, "c@example.org")
+    form = {"display_name": "Ola", "telegram_user_id": "4242", "role": "staff", **form_change}
+    refused = client.post("/partners/sip/staff", data={**form, "csrf": csrf})
+    assert refused.status_code == 303
+    page = client.get(refused.headers["location"]).text.replace("&#39;", "'")
+    assert _sentence(code, field) in page
+    with console.storage.session_factory() as session:
+        assert not session.scalars(select(StaffMember)).all()

@@ -14,7 +14,6 @@ from bot.domain import (
     CITIES,
     HELP_KINDS,
     LANGUAGES,
-    PARTNER_STAFF_ROLES,
     PLACES,
     SUBCATEGORIES,
     ConsoleRole,
@@ -24,6 +23,7 @@ from bot.services.records import (
     PartnerRecord,
     Problem,
     RoutingRuleRecord,
+    StaffMemberRecord,
     check_fallback,
     check_targets,
     parse,
@@ -75,19 +75,13 @@ def routes(console: Console) -> list[Route]:
     @console.page(coordinator)
     def staff_add(ctx: Ctx) -> Response:
         slug = ctx.param("slug", 40)
-        name = ctx.field("display_name", 200).strip()
         telegram = ctx.field("telegram_user_id", 30).strip()
-        role = ctx.field("role", 20)
-        problems = []
-        if not name or len(name) > 120:
-            problems.append(ctx.t._("Write a name of at most 120 characters."))
-        telegram_id = int(telegram) if telegram.isdigit() and 0 < int(telegram) < 2**53 else None
-        if telegram and telegram_id is None:
-            problems.append(
-                ctx.t._("A Telegram id is a number (the person can get it from @userinfobot).")
-            )
-        if role not in PARTNER_STAFF_ROLES:
-            problems.append(ctx.t._("Choose one of the options."))
+        form = {"display_name": ctx.field("display_name", 200), "role": ctx.field("role", 20),
+                # Digits only: the record would also take "+42" or " 42".
+                "telegram_user_id": int(telegram) if telegram.isdigit() else telegram or None}  # fmt: skip
+        record, found = parse(StaffMemberRecord, form)
+        problems = list(dict.fromkeys(record_problem_text(ctx.t, p) for p in found))
+        telegram_id = record.telegram_user_id if record else None
         with ctx.factory.begin() as session:
             partner = session.scalars(select(Partner).where(Partner.slug == slug)).first()
             if partner is None:
@@ -96,8 +90,9 @@ def routes(console: Console) -> list[Route]:
                 StaffMember.partner_id == partner.id, StaffMember.telegram_user_id == telegram_id
             )).first():  # fmt: skip
                 problems.append(ctx.t._("This Telegram account is already on the staff list."))
-            if problems:
+            if problems or record is None:
                 return ctx.redirect(f"/partners/{slug}", error=" ".join(problems))
+            name, role = record.display_name, record.role
             member = StaffMember(partner_id=partner.id, display_name=name, role=StaffRole(role),
                                  telegram_user_id=telegram_id)  # fmt: skip
             session.add(member)
