@@ -26,7 +26,7 @@ VALUE_SETS: dict[str, frozenset[str]] = {
 
 CODE = [
     path
-    for package in ("bot", "nlu")
+    for package in ("bot", "nlu", "benchmarks")
     for path in sorted((REPO / package).rglob("*.py"))
     if path != REPO / "bot" / "domain.py" and "migrations" not in path.parts
 ]
