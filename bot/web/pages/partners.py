@@ -234,7 +234,7 @@ def _rule_form(ctx: Ctx) -> tuple[dict[str, Any], list[str], dict[str, str]]:
     rule, problems = parse(RoutingRuleRecord, form)
     if rule is not None:
         with ctx.factory() as session:
-            rows = session.execute(select(Partner.slug, Partner.takes_cases)).tuples()
+            rows = session.execute(select(Partner.slug, Partner.takes_cases))
             takes_cases = {slug: takes for slug, takes in rows}
         problems = check_targets(rule, takes_cases)
     if rule is None or problems:
