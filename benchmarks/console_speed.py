@@ -52,8 +52,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import open_storage
 from bot.domain import (
+    CATEGORIES,
+    CITIES,
+    HELP_KINDS,
+    LANGUAGES,
+    SUBCATEGORY_CATEGORY,
     CaseStatus,
     Channel,
+    City,
     ConsoleRole,
     FaqStatus,
     MessageDirection,
@@ -76,7 +82,6 @@ from bot.storage.models import (
     StaffMember,
 )
 from bot.web.app import create_app
-from nlu.labels import INTENT_CATEGORY
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -84,10 +89,10 @@ PASSWORD = "a long benchmark password 42"
 COORDINATOR = "coordinator@bench.example"
 STAFF = "staff@bench.example"
 BUSIEST = "sip"  # gets the largest share of cases; the staff account works there
-LANGUAGES = ("uk", "ru", "en", "pl")
-CITIES = ("Lublin", "Poznań", "Warszawa", "Wrocław", "online")
-CATEGORIES = ("legal", "psychological", "social", "other")
-SUBCATEGORIES = {c: sorted(s for s, k in INTENT_CATEGORY.items() if k == c) for c in CATEGORIES}
+PLACES = (*CITIES, City.ONLINE.value)  # where the benchmark's cases come from
+SUBCATEGORIES = {
+    c: sorted(s for s, k in SUBCATEGORY_CATEGORY.items() if k == c) for c in CATEGORIES
+}
 MONTHS = 18
 CASE_PAGES = 50
 QUEUE_BUDGET_MS, INSIGHTS_BUDGET_MS = 50.0, 200.0
@@ -235,7 +240,7 @@ def add_faq(session: Session, rng: random.Random, total: int) -> None:
     """Published entries in four languages up to ``total``: ~600-character answers."""
     have = len(session.scalars(select(FaqEntry.id)).all())
     now = datetime.now(UTC)
-    subcategories = {c: SUBCATEGORIES[c] for c in ("legal", "psychological", "social")}
+    subcategories = {c: SUBCATEGORIES[c] for c in HELP_KINDS}
     entries: list[dict[str, Any]] = []
     for index in range(total - have):
         category = rng.choice(list(subcategories))
@@ -318,7 +323,7 @@ def add_cases(
         assignee = rng.choice(staff[partner_id]) if claimed else None
         category = rng.choices(CATEGORIES, (5, 2, 3, 1))[0]
         language = rng.choices(LANGUAGES, (5, 3, 1, 1))[0]
-        city = rng.choice(CITIES)
+        city = rng.choice(PLACES)
         urgent = rng.random() < 0.05
         client_id: int | None = None
         if rng.random() < 0.85:  # the rest were erased on request

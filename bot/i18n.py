@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.support import Translations
 
+from bot.domain import LANGUAGES
 from bot.errors import ConfigError
 
-LOCALES: tuple[str, ...] = ("uk", "ru", "en", "pl")
+LOCALES: tuple[str, ...] = LANGUAGES
 LOCALE_DIR = Path(__file__).with_name("locales")
 TIME_ZONE = ZoneInfo("Europe/Warsaw")
 # The language names as their speakers write them, for the language buttons.

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain import LANGUAGES
 from bot.errors import ConfigError
 
 SUPPORTED_DATABASE_SCHEMES = ("sqlite", "postgresql+psycopg")
@@ -105,8 +106,8 @@ class Settings(BaseSettings):
     @field_validator("default_locale", "staff_locale")
     @classmethod
     def _locale(cls, value: str) -> str:
-        if value not in ("uk", "ru", "en", "pl"):
-            raise ValueError("must be one of uk, ru, en, pl")
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
         return value
 
     @property

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.domain import CATEGORIES, LANGUAGES, PLACES
 from bot.settings import Settings
-
-CITIES = ["Lublin", "Poznań", "Warszawa", "Wrocław", "other", "online"]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +20,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     chat.add_argument(
         "--lang",
-        choices=["uk", "ru", "en", "pl"],
+        choices=LANGUAGES,
         default=None,
         help="the language your 'phone' is set to, as Telegram would tell us",
     )
@@ -29,12 +28,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     chat.set_defaults(handler=chat_command)
 
     route = commands.add_parser("route", help="which partner a case would go to, and why")
-    route.add_argument(
-        "--category", required=True, choices=["legal", "psychological", "social", "other"]
-    )
+    route.add_argument("--category", required=True, choices=CATEGORIES)
     route.add_argument("--subcategory", default=None)
-    route.add_argument("--city", required=True, choices=CITIES)
-    route.add_argument("--lang", required=True, choices=["uk", "ru", "en", "pl"])
+    route.add_argument("--city", required=True, choices=PLACES)
+    route.add_argument("--lang", required=True, choices=LANGUAGES)
     route.set_defaults(handler=route_command)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.domain import CATEGORIES, LANGUAGES
 from bot.settings import Settings
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "nlu" / "data"
@@ -36,7 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parse.add_argument("text", metavar="TEXT", help="the message, or - to read lines from stdin")
     parse.add_argument(
         "--lang-hint",
-        choices=["uk", "ru", "pl", "en"],
+        choices=LANGUAGES,
         default=None,
         help="the Telegram client's language, as a prior",
     )
@@ -68,15 +69,14 @@ def train_command(args: argparse.Namespace, settings: Settings) -> int:
     model.save(settings.model_path)
     counts = Counter((e.language, e.category) for e in examples)
     languages = sorted({lang for lang, _ in counts})
-    categories = ("legal", "psychological", "social", "other")
     print(
         f"trained on {len(examples)} examples (+{model.info['augmented']} generated) "
         f"in {model.info['seconds']} s -> {settings.model_path}"
     )
-    print("language " + "".join(f"{c:>15}" for c in categories) + f"{'urgent':>10}")
+    print("language " + "".join(f"{c:>15}" for c in CATEGORIES) + f"{'urgent':>10}")
     for lang in languages:
         urgent = sum(e.urgent for e in examples if e.language == lang)
-        row = "".join(f"{counts[(lang, c)]:>15}" for c in categories)
+        row = "".join(f"{counts[(lang, c)]:>15}" for c in CATEGORIES)
         print(f"{lang:<9}{row}{urgent:>10}")
     if dev is not None:
         report = evaluate(BuiltinEngine(model), dev)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot.domain import PARTNER_STAFF_ROLES
 from bot.settings import Settings
 
 
@@ -22,7 +23,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument(
         "--telegram-id", type=int, required=True, help="their numeric Telegram user id"
     )
-    add.add_argument("--role", choices=["staff", "lead"], default="staff")
+    add.add_argument("--role", choices=PARTNER_STAFF_ROLES, default="staff")
     add.set_defaults(handler=staff_add_command)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot.domain import CONSOLE_ROLES, LANGUAGES
 from bot.settings import Settings
 
 
@@ -17,9 +18,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     user_commands = user.add_subparsers(title="commands", metavar="COMMAND", required=True)
     add = user_commands.add_parser("add", help="create an account; prints a password-set link")
     add.add_argument("email", metavar="EMAIL")
-    add.add_argument("--role", required=True, choices=["coordinator", "staff", "viewer"])
+    add.add_argument("--role", required=True, choices=CONSOLE_ROLES)
     add.add_argument("--partner", metavar="SLUG", help="the organisation (staff accounts)")
-    add.add_argument("--language", default="pl", choices=["uk", "ru", "en", "pl"])
+    add.add_argument("--language", default="pl", choices=LANGUAGES)
     add.set_defaults(handler=user_add_command)
     reset = user_commands.add_parser("reset", help="a new password-set link (old one stops)")
     reset.add_argument("email", metavar="EMAIL")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
+from bot.domain import HELP_KINDS, OPEN_CASE_STATUSES, PLACES
 from bot.flows import payloads, texts
 from bot.flows.actions import (
     Action,
@@ -57,7 +58,6 @@ from nlu.api import Parse
 CONFIDENT = 0.6
 # An FAQ entry this similar to the message is answered at once.
 FAQ_CONFIDENT = 0.55
-CATEGORIES = ("legal", "psychological", "social")
 # The person picked the kind of help with a button: it is not asked again.
 CHOSEN_BY_PERSON = 1.0
 
@@ -212,7 +212,7 @@ def _button(state: State, event: Button) -> Result:
     if kind == "menu":
         return _menu(state, value)
     if kind == "topic":
-        if value not in CATEGORIES:
+        if value not in HELP_KINDS:
             return _prompt(state), state
         return [ListFaq(value, state.locale or "en")], state
     if kind == "faq":
@@ -357,7 +357,7 @@ def _choose_category(state: State, value: str) -> Result:
     if value == "unsure":
         state.draft.category, state.draft.subcategory = "other", "other_offtopic"
         return _after_category(state)
-    if value not in CATEGORIES:
+    if value not in HELP_KINDS:
         return _prompt(state), state
     if state.draft.category != value:
         state.draft.category, state.draft.subcategory = value, f"{value}_other"
@@ -384,7 +384,7 @@ def _after_category(state: State) -> Result:
 
 
 def _choose_city(state: State, value: str) -> Result:
-    if value not in (*texts.CITIES, "other", "online"):
+    if value not in PLACES:
         return _prompt(state), state
     state.draft.city = value
     state.step = Step.ASK_DETAILS
@@ -557,11 +557,11 @@ def _remember(state: State, parse: Parse, text: str) -> None:
 def _route_by_confidence(state: State) -> list[Action]:
     t = _t(state)
     draft = state.draft
-    if draft.category in CATEGORIES and (
+    if draft.category in HELP_KINDS and (
         draft.urgent or (draft.confidence or 0) >= CHOSEN_BY_PERSON
     ):
         return _after_category(state)[0]
-    if draft.category in CATEGORIES and (draft.confidence or 0) >= CONFIDENT:
+    if draft.category in HELP_KINDS and (draft.confidence or 0) >= CONFIDENT:
         state.step = Step.CONFIRM_CATEGORY
         return [
             Reply(
@@ -785,7 +785,7 @@ def _cases_listed(state: State, event: CasesListed, t: Translator) -> Result:
                 partner=texts.partner_name(t, case.partner_name, coordinators=case.coordinators),
             )
         )
-        if case.status in ("new", "claimed"):
+        if case.status in OPEN_CASE_STATUSES:
             rows.append(
                 (
                     Choice(

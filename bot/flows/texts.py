@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable
 from bot.flows.actions import Choice, Reply
 from bot.i18n import LANGUAGE_NAMES, LOCALES, Translator
 
-CITIES = ("Lublin", "Poznań", "Warszawa", "Wrocław")
 # What a phone shows of a button before the app cuts it: two buttons in a row get
 # about 20 characters each, a button alone in its row about 32. Labels in the catalogs
 # are written to fit (tests/i18n/test_buttons.py).
 HALF_WIDTH, FULL_WIDTH = 20, 32
+
 
 
 def emergency(t: Translator, kinds: Iterable[str] | None = None) -> Reply:

@@ -28,6 +28,7 @@ from bot.seed.schema import (
     RuleSeed,
 )
 from bot.seed.yaml_files import load_validated
+from bot.services.records import check_targets
 from bot.storage.models import (
     AuditEntry,
     FaqEntry,
@@ -86,34 +87,21 @@ def read_seed_data(data_dir: Path) -> SeedData:
     partners = load_validated(data_dir / "partners.yml", PartnersFile)
     routing = load_validated(data_dir / "routing.yml", RoutingFile)
     faq = load_validated(data_dir / "faq.yml", FaqFile)
-    _check_references(data_dir, partners, routing, faq)
+    _check_references(data_dir, partners, routing)
     return SeedData(partners, routing, faq)
 
 
-def _check_references(
-    data_dir: Path, partners: PartnersFile, routing: RoutingFile, faq: FaqFile
-) -> None:
+def _check_references(data_dir: Path, partners: PartnersFile, routing: RoutingFile) -> None:
     by_slug = {p.slug: p for p in partners.partners}
     where = data_dir / "routing.yml"
     fallback = by_slug.get(routing.fallback)
     if fallback is None or not fallback.fallback:
         raise DataError(f"{where}: fallback: {routing.fallback!r} is not the fallback partner")
+    takes_cases = {p.slug: p.takes_cases for p in partners.partners}
     for index, rule in enumerate(routing.rules):
-        if rule.subcategory and rule.category and not rule.subcategory.startswith(rule.category):
-            raise DataError(f"{where}: rules[{index}]: subcategory does not belong to category")
-        for slug in rule.partners:
-            partner = by_slug.get(slug)
-            if partner is None:
-                raise DataError(f"{where}: rules[{index}].partners: unknown partner {slug!r}")
-            if not partner.takes_cases:
-                raise DataError(
-                    f"{where}: rules[{index}].partners: {slug!r} takes no individual cases"
-                )
-    for index, entry in enumerate(faq.entries):
-        if not entry.subcategory.startswith(entry.category + "_"):
+        for problem in check_targets(rule, takes_cases):
             raise DataError(
-                f"{data_dir / 'faq.yml'}: entries[{index}].subcategory: "
-                f"{entry.subcategory!r} is not a {entry.category} subcategory"
+                f"{where}: rules[{index}].partners: {problem.message}", code=problem.code
             )
 
 
@@ -143,7 +131,10 @@ def checksum(value: Any) -> str:
 
 
 def _partner_fields(seed: PartnerSeed) -> dict[str, Any]:
-    return {
+    # Contact and website are the seed's only where the file gives them: coordinators
+    # usually fill them in, and rows seeded before they could be given keep their checksum.
+    given = {name: getattr(seed, name) for name in ("contact", "website") if getattr(seed, name)}
+    return given | {
         "name_pl": seed.name_pl,
         "name_en": seed.name_en,
         "cities": list(seed.cities),

@@ -43,7 +43,9 @@ def load_validated(path: Path, model: type[Model]) -> Model:
         loc = tuple(error["loc"])
         line = _line_of(node, loc)
         field = _format_loc(loc)
-        raise DataError(f"{path}:{line}: {field}: {error['msg']}") from None
+        # The code is the record's problem code (bot/services/records.py), the same one
+        # the console translates for the same mistake.
+        raise DataError(f"{path}:{line}: {field}: {error['msg']}", code=error["type"]) from None
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:

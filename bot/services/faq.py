@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.domain import FaqStatus
+from bot.domain import FaqStatus, Language
 from bot.storage.models import FaqEntry, FaqTranslation
 from nlu.api import FaqDocument
 
@@ -46,7 +46,8 @@ def faq_version(factory: sessionmaker[Session]) -> tuple[object, ...]:
         return tuple(row)
 
 
-FALLBACK_ORDER = ("en", "pl", "uk", "ru")
+# When the person's language has no text: English first, then Polish, then the rest.
+FALLBACK_ORDER = (Language.EN, Language.PL, Language.UK, Language.RU)
 
 
 def shown(translation: FaqTranslation, include_drafts: bool) -> bool:

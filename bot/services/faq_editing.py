@@ -7,7 +7,6 @@ Every save records a revision and an audit entry with the text before and after.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +16,7 @@ from sqlalchemy import Text as TextType
 from sqlalchemy import cast, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.domain import LANGUAGES, FaqStatus
+from bot.domain import HELP_KINDS, LANGUAGES, SUBCATEGORY_CATEGORY, FaqStatus
 from bot.services.faq_markup import (
     MAX_QUESTION,
     MAX_VARIANT,
@@ -26,12 +25,9 @@ from bot.services.faq_markup import (
     check_answer,
     check_line,
 )
+from bot.services.records import FAQ_SLUG
 from bot.storage.models import AuditEntry, FaqEntry, FaqRevision, FaqTranslation
 from bot.storage.types import utcnow
-from nlu.labels import INTENT_CATEGORY
-
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
-CATEGORIES = ("legal", "psychological", "social")
 
 
 @dataclass(frozen=True)
@@ -238,11 +234,11 @@ def editable(factory: sessionmaker[Session], entry_id: int) -> Editable | None:
 def validate(fields: EntryFields, texts: dict[str, Text], *, new: bool) -> Problems:
     """Problems by form field name (``slug``, ``answer_uk``…); empty when all is well."""
     problems: Problems = {}
-    if new and not SLUG.match(fields.slug):
+    if new and not FAQ_SLUG.match(fields.slug):
         problems["slug"] = [MarkupProblem(1, "bad_slug", "")]
-    if fields.category not in CATEGORIES:
+    if fields.category not in HELP_KINDS:
         problems["category"] = [MarkupProblem(1, "bad_choice", "")]
-    if fields.subcategory and INTENT_CATEGORY.get(fields.subcategory) != fields.category:
+    if fields.subcategory and SUBCATEGORY_CATEGORY.get(fields.subcategory) != fields.category:
         problems["subcategory"] = [MarkupProblem(1, "bad_choice", "")]
     if fields.source_language not in LANGUAGES:
         problems["source_language"] = [MarkupProblem(1, "bad_choice", "")]

@@ -26,14 +26,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, Subquery, cast, func, literal_column, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain import LANGUAGES, CaseStatus, Category, MessageDirection
+from bot.domain import CATEGORIES, LANGUAGES, CaseStatus, MessageDirection
 from bot.services import disclosure
 from bot.storage.models import Case, CaseMessage
 
 SUPPRESS_BELOW = disclosure.SUPPRESS_BELOW
 SUPPRESSED = disclosure.SUPPRESSED
 DIMENSIONS: tuple[str, ...] = ("month", "category", "subcategory", "city", "language")
-CATEGORIES: frozenset[str] = frozenset(c.value for c in Category)
 CITY_MAX_LENGTH = 40
 MAX_BARS = 40
 

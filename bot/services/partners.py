@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain import StaffRole
 from bot.errors import NotFound, RazemError
+from bot.services.records import StaffMemberRecord, parse
 from bot.storage.models import AuditEntry, Partner, StaffMember
 from bot.storage.types import utcnow
 
@@ -86,13 +87,20 @@ def add_staff(
     factory: sessionmaker[Session], slug: str, name: str, telegram_user_id: int | None,
     role: StaffRole = StaffRole.STAFF, actor: str = "cli",
 ) -> int:  # fmt: skip
+    """Add someone to a partner's staff list; the console's form checks the same record."""
+    record, problems = parse(
+        StaffMemberRecord,
+        {"display_name": name, "telegram_user_id": telegram_user_id, "role": role},
+    )
+    if record is None:
+        raise RazemError(f"{problems[0].field}: {problems[0].message}", code=problems[0].code)
     with factory.begin() as session:
         partner = _partner(session, slug)
         member = StaffMember(
             partner_id=partner.id,
-            display_name=name.strip()[:120],
-            role=role,
-            telegram_user_id=telegram_user_id,
+            display_name=record.display_name,
+            role=StaffRole(record.role),
+            telegram_user_id=record.telegram_user_id,
         )
         session.add(member)
         session.flush()

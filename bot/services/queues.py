@@ -10,13 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.domain import LANGUAGES, CaseStatus
+from bot.domain import CATEGORIES, LANGUAGES, SUBCATEGORY_CATEGORY, CaseStatus
 from bot.settings import Settings
 from bot.storage.models import AuditEntry, Case, CaseMessage, Partner, StaffMember
 from bot.storage.types import utcnow
-from nlu.labels import CATEGORIES, INTENT_CATEGORY
 
-TABS = ("new", "claimed", "closed")
+TABS = (CaseStatus.NEW, CaseStatus.CLAIMED, CaseStatus.CLOSED)
 AGES = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "3d": timedelta(days=3),
         "7d": timedelta(days=7)}  # fmt: skip
 PAGE_SIZE = 100
@@ -49,7 +48,7 @@ class QueueFilters:
         return cls(
             tab=tab,
             category=pick("category", CATEGORIES),
-            subcategory=pick("subcategory", INTENT_CATEGORY),
+            subcategory=pick("subcategory", SUBCATEGORY_CATEGORY),
             language=pick("language", LANGUAGES),
             city=query.get("city", "")[:40],
             urgent=query.get("urgent", "") == "1",

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.i18n import Translator
 from bot.services.faq_markup import MarkupProblem
+from bot.services.records import Problem
 
 
 def parse_date(value: str) -> date | None:
@@ -41,7 +42,7 @@ def problem_text(t: Translator, problem: MarkupProblem) -> str:
         "bad_link": lambda: t._(
             "Line {line}: write links as <a href=\"https://…\">text</a>.", line=line
         ),
-        "bad_slug": lambda: t._("Use 3 to 80 small letters, digits and dashes."),
+        "bad_slug": lambda: t._("Use 3 to 56 small letters, digits and single dashes between them."),
         "bad_choice": lambda: t._("Choose one of the options."),
         "bad_date": lambda: t._("Write the date as 2026-12-31."),
         "taken": lambda: t._("Another entry already uses this name."),
@@ -49,6 +50,35 @@ def problem_text(t: Translator, problem: MarkupProblem) -> str:
     }  # fmt: skip
     make = messages.get(problem.code)
     return make() if make else t._("Line {line}: this is not valid.", line=line)
+
+
+def record_problem_text(t: Translator, problem: Problem) -> str:
+    """A problem of a partner, staff member or routing rule (bot/services/records.py)."""
+    by_code = {
+        "no_place": lambda: t._("Choose a city, or mark the partner as working online."),
+        "no_kind": lambda: t._("Choose at least one kind of help."),
+        "fallback_takes_cases": lambda: t._(
+            "This is the queue for the cases no rule covers: it must take cases."
+        ),
+        "takes_no_cases": lambda: t._(
+            "{partner} takes no cases: list only partners that do.", partner=problem.detail
+        ),
+        "wrong_category": lambda: t._("This subcategory belongs to another kind of help."),
+    }
+    by_field = {
+        "name_pl": lambda: t._("Write a name of at most 200 characters."),
+        "name_en": lambda: t._("Write a name of at most 200 characters."),
+        "languages": lambda: t._("Choose at least one language."),
+        "website": lambda: t._("A web address starts with https://"),
+        "capacity": lambda: t._("A whole number, or empty for no limit."),
+        "partners": lambda: t._("List partners by their short names, separated by commas."),
+        "display_name": lambda: t._("Write a name of at most 120 characters."),
+        "telegram_user_id": lambda: t._(
+            "A Telegram id is a number (the person can get it from @userinfobot)."
+        ),
+    }
+    make = by_code.get(problem.code) or by_field.get(problem.field)
+    return make() if make else t._("Choose one of the options.")
 
 
 def variants_of(value: str) -> tuple[str, ...]:

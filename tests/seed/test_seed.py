@@ -11,10 +11,9 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.bootstrap import Storage
-from bot.domain import LANGUAGES, City, FaqStatus, HelpKind
+from bot.domain import LANGUAGES, FaqStatus
 from bot.errors import DataError
 from bot.seed.loader import read_seed_data, seed
-from bot.seed.schema import CityName, HelpKindName
 from bot.storage.models import FaqEntry, FaqRevision, FaqTranslation, Partner, RoutingRule
 from tests.conftest import REPO
 
@@ -186,8 +185,3 @@ def test_a_faq_answer_with_unsafe_markup_is_refused(data_dir: Path) -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"partners\.yml: file not found"):
         read_seed_data(tmp_path)
-
-
-def test_yaml_vocabulary_matches_the_domain() -> None:
-    assert {c.value for c in City} == set(CityName.__args__)
-    assert {k.value for k in HelpKind} == set(HelpKindName.__args__)

@@ -7,13 +7,12 @@ from sqlalchemy import select
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.domain import LANGUAGES, City, ConsoleRole
+from bot.domain import CATEGORIES, LANGUAGES, PLACES, SUBCATEGORIES, ConsoleRole
 from bot.services import queues, staff_cases
 from bot.services.results import Done, refusal_text
 from bot.services.results import Refused as Refusal  # not the console's HTTP Refused
 from bot.storage.models import Partner
 from bot.web.console import Console, Ctx, Refused
-from nlu.labels import CATEGORIES, INTENT_CATEGORY
 
 MAX_REPLY = 4000
 MAX_REASON = 500
@@ -35,9 +34,9 @@ def routes(console: Console) -> list[Route]:
             bad=bad,
             partners=_partners(ctx) if own is None else [],
             categories=CATEGORIES,
-            subcategories=sorted(INTENT_CATEGORY),
+            subcategories=sorted(SUBCATEGORIES),
             languages_list=LANGUAGES,
-            cities=[c.value for c in City],
+            cities=PLACES,
         )
 
     def readable_case(ctx: Ctx) -> queues.CaseView:

@@ -10,7 +10,7 @@ from typing import Literal
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.domain import LANGUAGES, ConsoleRole
+from bot.domain import HELP_KINDS, LANGUAGES, SUBCATEGORIES, ConsoleRole
 from bot.flows.actions import Reply
 from bot.services import faq_editing, faq_exchange
 from bot.services.faq_editing import EntryFields, Text
@@ -18,7 +18,6 @@ from bot.services.faq_markup import MarkupProblem
 from bot.telegram.render import messages as telegram_messages
 from bot.web.console import Console, Ctx, Refused
 from bot.web.forms import parse_date, problem_text, variants_of
-from nlu.labels import INTENT_CATEGORY
 
 COORDINATOR = ConsoleRole.COORDINATOR
 
@@ -243,7 +242,8 @@ def _form(
         errors={name: [problem_text(ctx.t, p) for p in found] for name, found in problems.items()},
         preview=preview,
         editable=ctx.me.role == COORDINATOR,
-        subcategories=sorted(INTENT_CATEGORY),
+        subcategories=sorted(SUBCATEGORIES),
+        categories=HELP_KINDS,
         langs=LANGUAGES,
     )
 

@@ -10,10 +10,9 @@ from datetime import date
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.domain import LANGUAGES, City, ConsoleRole
+from bot.domain import CATEGORIES, LANGUAGES, PLACES, ConsoleRole
 from bot.services import insights
 from bot.web.console import Console, Ctx
-from nlu.labels import CATEGORIES
 
 BREAKDOWNS = ("category", "subcategory", "city", "language", "month")
 # Cross-tables a coordinator can pick for the page (the CSV takes any combination).
@@ -43,7 +42,7 @@ def _filters(ctx: Ctx) -> tuple[insights.Filters, list[str]]:
             except ValueError:
                 bad.append(name)
     for name, allowed in (("category", CATEGORIES), ("language", LANGUAGES),
-                          ("city", [c.value for c in City])):  # fmt: skip
+                          ("city", PLACES)):  # fmt: skip
         raw = ctx.query(name, 40)
         if raw and raw in allowed:
             values[name] = raw
@@ -89,7 +88,7 @@ def routes(console: Console) -> list[Route]:
             query=ctx.request.url.query,
             categories=CATEGORIES,
             languages_list=LANGUAGES,
-            cities=[c.value for c in City],
+            cities=PLACES,
             since=ctx.query("since", 7),
             until=ctx.query("until", 7),
         )

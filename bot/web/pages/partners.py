@@ -9,15 +9,29 @@ from sqlalchemy.orm import selectinload
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.domain import LANGUAGES, City, ConsoleRole, HelpKind, StaffRole
+from bot.domain import (
+    CATEGORIES,
+    CITIES,
+    HELP_KINDS,
+    LANGUAGES,
+    PLACES,
+    SUBCATEGORIES,
+    ConsoleRole,
+    StaffRole,
+)
+from bot.services.records import (
+    PartnerRecord,
+    Problem,
+    RoutingRuleRecord,
+    StaffMemberRecord,
+    check_fallback,
+    check_targets,
+    parse,
+)
 from bot.services.routing import route_case
 from bot.storage.models import AuditEntry, Partner, RoutingRule, RoutingTarget, StaffMember
 from bot.web.console import Console, Ctx, Refused
-from nlu.labels import INTENT_CATEGORY
-
-KINDS = [k.value for k in HelpKind]
-CITIES = [c.value for c in City if c.value not in ("other", "online")]
-PLACES = [c.value for c in City]
+from bot.web.forms import record_problem_text
 
 
 def routes(console: Console) -> list[Route]:
@@ -42,7 +56,7 @@ def routes(console: Console) -> list[Route]:
                 raise Refused(404)
             errors: dict[str, str] = {}
             if ctx.request.method == "POST":
-                values, errors = _partner_form(ctx)
+                values, errors = _partner_form(ctx, is_fallback=partner.is_fallback)
                 if not errors:
                     before = _partner_snapshot(partner)
                     for name, value in values.items():
@@ -54,26 +68,20 @@ def routes(console: Console) -> list[Route]:
                     return ctx.redirect(f"/partners/{slug}", done="saved")
             return ctx.render(
                 "partner_edit.html", status=400 if errors else 200, partner=partner,
-                errors=errors, kinds=KINDS, places=PLACES, langs=LANGUAGES,
+                errors=errors, kinds=HELP_KINDS, places=PLACES, langs=LANGUAGES,
                 staff_error=ctx.query("error", 300),
             )  # fmt: skip
 
     @console.page(coordinator)
     def staff_add(ctx: Ctx) -> Response:
         slug = ctx.param("slug", 40)
-        name = ctx.field("display_name", 200).strip()
         telegram = ctx.field("telegram_user_id", 30).strip()
-        role = ctx.field("role", 20)
-        problems = []
-        if not name or len(name) > 120:
-            problems.append(ctx.t._("Write a name of at most 120 characters."))
-        telegram_id = int(telegram) if telegram.isdigit() and 0 < int(telegram) < 2**53 else None
-        if telegram and telegram_id is None:
-            problems.append(
-                ctx.t._("A Telegram id is a number (the person can get it from @userinfobot).")
-            )
-        if role not in (StaffRole.STAFF.value, StaffRole.LEAD.value):
-            problems.append(ctx.t._("Choose one of the options."))
+        form = {"display_name": ctx.field("display_name", 200), "role": ctx.field("role", 20),
+                # Digits only: the record would also take "+42" or " 42".
+                "telegram_user_id": int(telegram) if telegram.isdigit() else telegram or None}  # fmt: skip
+        record, found = parse(StaffMemberRecord, form)
+        problems = list(dict.fromkeys(record_problem_text(ctx.t, p) for p in found))
+        telegram_id = record.telegram_user_id if record else None
         with ctx.factory.begin() as session:
             partner = session.scalars(select(Partner).where(Partner.slug == slug)).first()
             if partner is None:
@@ -82,8 +90,9 @@ def routes(console: Console) -> list[Route]:
                 StaffMember.partner_id == partner.id, StaffMember.telegram_user_id == telegram_id
             )).first():  # fmt: skip
                 problems.append(ctx.t._("This Telegram account is already on the staff list."))
-            if problems:
+            if problems or record is None:
                 return ctx.redirect(f"/partners/{slug}", error=" ".join(problems))
+            name, role = record.display_name, record.role
             member = StaffMember(partner_id=partner.id, display_name=name, role=StaffRole(role),
                                  telegram_user_id=telegram_id)  # fmt: skip
             session.add(member)
@@ -162,38 +171,39 @@ def _checked(ctx: Ctx, prefix: str, allowed: list[str] | tuple[str, ...]) -> lis
     return [value for value in allowed if ctx.field(f"{prefix}_{value}", 2) == "1"]
 
 
-def _partner_form(ctx: Ctx) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {
-        "name_pl": ctx.field("name_pl", 300).strip(),
-        "name_en": ctx.field("name_en", 300).strip(),
+def _partner_form(ctx: Ctx, *, is_fallback: bool) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form as a partner record (the schema `razem seed` uses), or the problems."""
+    capacity = ctx.field("capacity", 10).strip()
+    form = {
+        "name_pl": ctx.field("name_pl", 300),
+        "name_en": ctx.field("name_en", 300),
         "cities": _checked(ctx, "city", PLACES),
-        "kinds": _checked(ctx, "kind", KINDS),
+        "kinds": _checked(ctx, "kind", HELP_KINDS),
         "languages": _checked(ctx, "language", LANGUAGES),
         "online": ctx.field("online", 2) == "1",
         "takes_cases": ctx.field("takes_cases", 2) == "1",
-        "contact": ctx.field("contact", 2000).strip() or None,
-        "website": ctx.field("website", 400).strip() or None,
+        "contact": ctx.field("contact", 2000),
+        "website": ctx.field("website", 400).strip(),
+        # Digits only: the record would also take " 4" or "4.0".
+        "capacity": int(capacity) if capacity.isdigit() else capacity or None,
     }
-    for name in ("name_pl", "name_en"):
-        if not values[name] or len(values[name]) > 200:
-            errors[name] = ctx.t._("Write a name of at most 200 characters.")
-    if not values["kinds"]:
-        errors["kinds"] = ctx.t._("Choose at least one kind of help.")
-    if not values["languages"]:
-        errors["languages"] = ctx.t._("Choose at least one language.")
-    if not values["cities"] and not values["online"]:
-        errors["cities"] = ctx.t._("Choose a city, or mark the partner as working online.")
-    website = values["website"]
-    if website and (not website.startswith(("https://", "http://")) or len(website) > 300):
-        errors["website"] = ctx.t._("A web address starts with https://")
-    capacity = ctx.field("capacity", 10).strip()
-    if capacity and not (capacity.isdigit() and 0 < int(capacity) <= 100_000):
-        errors["capacity"] = ctx.t._("A whole number, or empty for no limit.")
-    values["capacity"] = (
-        int(capacity) if capacity.isdigit() and not errors.get("capacity") else None
-    )
-    return values, errors
+    record, problems = parse(PartnerRecord, form)
+    if record is not None:
+        problems = check_fallback(record, is_fallback)
+    if record is None or problems:
+        return {}, _errors(ctx, problems)
+    return record.model_dump(), {}
+
+
+def _errors(
+    ctx: Ctx, problems: list[Problem], renamed: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The first problem of each field, in words, by the form's field name."""
+    errors: dict[str, str] = {}
+    for problem in problems:
+        name = (renamed or {}).get(problem.field, problem.field)
+        errors.setdefault(name, record_problem_text(ctx.t, problem))
+    return errors
 
 
 def _partner_snapshot(partner: Partner) -> dict[str, Any]:
@@ -203,32 +213,38 @@ def _partner_snapshot(partner: Partner) -> dict[str, Any]:
 
 
 def _rule_form(ctx: Ctx) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """The form as a routing rule (the schema `razem seed` uses) and its position."""
     errors: dict[str, str] = {}
     position = ctx.field("position", 10).strip()
     values: dict[str, Any] = {
-        "position": int(position) if position.isdigit() and int(position) < 100_000 else None,
+        "position": int(position) if position.isdigit() and int(position) < 100_000 else None
+    }
+    if values["position"] is None:
+        errors["position"] = ctx.t._("A whole number: lower numbers are tried first.")
+    if ctx.field("delete", 2) == "1" and ctx.request.path_params.get("rule_id") is not None:
+        return values, [], errors
+    form = {
         "category": ctx.field("category", 20) or None,
         "subcategory": ctx.field("subcategory", 40) or None,
         "city": ctx.field("city", 40) or None,
         "language": ctx.field("language", 5) or None,
         "note": ctx.field("note", 500).strip() or None,
+        "partners": [s.strip() for s in ctx.field("targets", 500).split(",") if s.strip()],
     }
-    if values["position"] is None:
-        errors["position"] = ctx.t._("A whole number: lower numbers are tried first.")
-    if values["category"] not in (None, *KINDS, "other"):
-        errors["category"] = ctx.t._("Choose one of the options.")
-    if values["subcategory"] is not None and values["subcategory"] not in INTENT_CATEGORY:
-        errors["subcategory"] = ctx.t._("Choose one of the options.")
-    if values["city"] not in (None, *PLACES):
-        errors["city"] = ctx.t._("Choose one of the options.")
-    if values["language"] not in (None, *LANGUAGES):
-        errors["language"] = ctx.t._("Choose one of the options.")
-    with ctx.factory() as session:
-        known = set(session.scalars(select(Partner.slug)))
-    targets = [s.strip() for s in ctx.field("targets", 500).split(",") if s.strip()]
-    if ctx.field("delete", 2) != "1" and (not targets or any(s not in known for s in targets)):
-        errors["targets"] = ctx.t._("List partners by their short names, separated by commas.")
-    return values, list(dict.fromkeys(targets)), errors
+    rule, problems = parse(RoutingRuleRecord, form)
+    if rule is not None:
+        with ctx.factory() as session:
+            rows = session.execute(select(Partner.slug, Partner.takes_cases))
+            takes_cases = {slug: takes for slug, takes in rows}
+        problems = check_targets(rule, takes_cases)
+    if rule is None or problems:
+        return values, [], errors | _errors(ctx, problems, {"partners": "targets"})
+    fields = rule.model_dump()
+    return (
+        values | {k: fields[k] for k in ("category", "subcategory", "city", "language", "note")},
+        fields["partners"],
+        errors,
+    )
 
 
 def _rule_snapshot(rule: RoutingRule) -> dict[str, Any]:
@@ -247,7 +263,7 @@ def _rules_page(ctx: Ctx, errors: dict[str, str], status: int = 200) -> Response
             .order_by(RoutingRule.position, RoutingRule.id)
         ).all()
         gaps = []
-        for kind in KINDS:
+        for kind in HELP_KINDS:
             for language in LANGUAGES:
                 for city in CITIES:
                     try:
@@ -262,6 +278,6 @@ def _rules_page(ctx: Ctx, errors: dict[str, str], status: int = 200) -> Response
                         gaps.append((kind, language, city))
         return ctx.render(
             "routing.html", status=status, rules=rules, gaps=gaps, errors=errors,
-            kinds=KINDS, places=PLACES, langs=LANGUAGES,
-            subcategories=sorted(INTENT_CATEGORY),
+            categories=CATEGORIES, places=PLACES, langs=LANGUAGES,
+            subcategories=sorted(SUBCATEGORIES),
         )  # fmt: skip
