@@ -60,6 +60,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.bootstrap import open_storage  # noqa: E402
+from bot.domain import LANGUAGES  # noqa: E402
 from bot.storage.models import OutboxMessage  # noqa: E402
 from bot.telegram.webhook import SECRET_HEADER, secret_for  # noqa: E402
 from tests.support.fake_bot_api import TOKEN, FakeBotApi, _Handler  # noqa: E402
@@ -68,7 +69,7 @@ RESULTS = REPO / "benchmarks" / "results" / "load.json"
 RAZEM = REPO / ".venv" / "bin" / "razem"
 PYTHON = REPO / ".venv" / "bin" / "python"
 ANSWER_TIMEOUT = 60.0
-LANGS = ("uk", "ru", "en", "pl")
+LANGS = LANGUAGES
 LEGAL = {
     "uk": "Добрий день. Роботодавець не платить мені зарплату вже два місяці і погрожує звільнити. Що мені робити?",
     "ru": "Здравствуйте. Работодатель не платит мне зарплату уже два месяца и угрожает уволить. Что мне делать?",

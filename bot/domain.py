@@ -79,6 +79,9 @@ SUBCATEGORY_CATEGORY: Mapping[str, str] = MappingProxyType(
 )
 SUBCATEGORIES: tuple[str, ...] = tuple(SUBCATEGORY_CATEGORY)
 
+# Small talk, not a need: kept out of a request's words.
+SMALL_TALK: tuple[str, ...] = ("other_greeting", "other_thanks")
+
 
 class City(StrEnum):
     LUBLIN = "Lublin"

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.domain import CITIES
 from nlu.errors import NluDataError
 from nlu.normalize import skeleton
 
 TOWNS_PATH = Path(__file__).with_name("towns.yml")
 WARSAW = ZoneInfo("Europe/Warsaw")
-PARTNER_CITIES = ("Lublin", "Poznań", "Warszawa", "Wrocław")
+PARTNER_CITIES = CITIES
 # A case ending: "Wrocław" + "iu", "Варшав" + "і", "Poznań" + "iu".
 MAX_ENDING = 4
 _KEY = 3  # every town stem has at least this many letters

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from bot.domain import HELP_KINDS, OPEN_CASE_STATUSES, PLACES
+from bot.domain import HELP_KINDS, OPEN_CASE_STATUSES, PLACES, SMALL_TALK
 from bot.flows import payloads, texts
 from bot.flows.actions import (
     Action,
@@ -518,7 +518,7 @@ def _looks_like_a_place(event: Text) -> bool:
     if _city_from_text(event.text):
         return True
     words = event.text.split()
-    small_talk = event.parse.subcategory in ("other_thanks", "other_greeting")
+    small_talk = event.parse.subcategory in SMALL_TALK
     return 0 < len(words) <= 4 and "?" not in event.text and not small_talk
 
 
@@ -535,10 +535,7 @@ def _city_typed(state: State, text: str) -> Result:
 
 def _adds_to_request(state: State, parse: Parse) -> bool:
     """Words typed at a question that are neither a greeting nor thanks: more of the story."""
-    return state.step in _DRAFT_STEPS and parse.subcategory not in (
-        "other_thanks",
-        "other_greeting",
-    )
+    return state.step in _DRAFT_STEPS and parse.subcategory not in SMALL_TALK
 
 
 def _remember(state: State, parse: Parse, text: str) -> None:

@@ -16,7 +16,6 @@ from bot.i18n import LANGUAGE_NAMES, LOCALES, Translator
 HALF_WIDTH, FULL_WIDTH = 20, 32
 
 
-
 def emergency(t: Translator, kinds: Iterable[str] | None = None) -> Reply:
     """The numbers that fit the danger, 112 first when life may be at risk.
 

@@ -20,6 +20,7 @@ HALF, FULL = texts.HALF_WIDTH, texts.FULL_WIDTH
 BUTTON_SOURCES = [
     *sorted((REPO / "bot" / "flows").glob("*.py")),
     REPO / "bot" / "telegram" / "staff.py",
+    REPO / "bot" / "telegram" / "sender.py",
 ]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.domain import CaseStatus
 from bot.i18n import translator
-from bot.telegram.staff import _status_for_staff
+from bot.telegram.sender import _status_for_staff
 from tests.i18n.words import LANGUAGES
 
 
