@@ -18,7 +18,6 @@ from bot.i18n import LOCALES, translator
 from bot.services import cases, clients, staff_cases
 from bot.services.results import Done, RefusalReason, Refused, Transferred, refusal_text
 from bot.storage.models import Case, OutboxMessage, Partner, StaffMember
-from tests.services.test_routing import seeded  # noqa: F401 - fixture
 
 CHAT = "refusals-1"
 
@@ -52,7 +51,7 @@ def _staff(storage: Storage, slug: str, name: str) -> int:
 
 
 @pytest.fixture
-def world(seeded: Storage) -> World:  # noqa: F811
+def world(seeded: Storage) -> World:
     clients.save_client(seeded.session_factory, Channel.TERMINAL, CHAT, "uk", consent=True)
     created = cases.create_case(
         seeded.session_factory,
