@@ -91,6 +91,8 @@ class ToPerson:
     text: str | None
     media_kind: str | None = None
     media_reference: str | None = None
+    # From the consortium's coordinators, who have no door: named in the person's words.
+    coordinators: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class PersonNotice:
     reference: str
     notice: PersonNoticeKind
     partner_name: str = ""
+    coordinators: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +185,11 @@ def dump(message: Message) -> Row:
                 "reference": message.reference, "partner": message.partner_name,
                 "text": message.text, "media_kind": message.media_kind,
                 "media_reference": message.media_reference,
+                "coordinators": message.coordinators,
             })  # fmt: skip
-        case PersonNotice(chat, reference, notice, partner_name):
-            payload = {"reference": reference, "notice": notice.value, "partner": partner_name}
+        case PersonNotice(chat, reference, notice, partner_name, coordinators):
+            payload = {"reference": reference, "notice": notice.value, "partner": partner_name,
+                       "coordinators": coordinators}  # fmt: skip
             return Row(OutboxKind.PERSON_NOTICE, chat, payload)
         case TopicNotice(partner, reference, notice):
             return Row(OutboxKind.TOPIC_NOTICE, partner_chat(partner),
@@ -227,11 +232,13 @@ def _load(kind: OutboxKind, chat: str, p: dict[str, Any]) -> Message:
             )
         case OutboxKind.TO_PERSON:
             return ToPerson(chat, p["reference"], p.get("partner") or "", p.get("text"),
-                            p.get("media_kind"), p.get("media_reference"))  # fmt: skip
+                            p.get("media_kind"), p.get("media_reference"),
+                            bool(p.get("coordinators")))  # fmt: skip
         case OutboxKind.PERSON_NOTICE:
             return PersonNotice(
-                chat, p["reference"], PersonNoticeKind(p["notice"]), p.get("partner") or ""
-            )
+                chat, p["reference"], PersonNoticeKind(p["notice"]), p.get("partner") or "",
+                bool(p.get("coordinators")),
+            )  # fmt: skip
         case OutboxKind.TOPIC_NOTICE:
             return TopicNotice(slug, p["reference"], TopicNoticeKind(p.get("notice", "blocked")))
         case OutboxKind.REMINDER:

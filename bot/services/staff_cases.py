@@ -151,8 +151,12 @@ def staff_message(
             return Refused(RefusalReason.PERSON_ERASED)
         name = partner.name_en if client.language == "en" else partner.name_pl
         enqueue(
-            session, ToPerson(client.chat_id, reference, name, text, media_kind, media_reference)
-        )
+            session,
+            ToPerson(
+                client.chat_id, reference, name, text, media_kind, media_reference,
+                coordinators=partner.is_fallback,
+            ),
+        )  # fmt: skip
         return Done()
 
 
@@ -323,7 +327,13 @@ def _tell_client(session: Session, case: Case, notice: str, partner: Partner | N
     kind = PersonNoticeKind(notice)
     enqueue(
         session,
-        PersonNotice(client.chat_id, case.reference, kind, name),
+        PersonNotice(
+            client.chat_id,
+            case.reference,
+            kind,
+            name,
+            coordinators=partner is not None and partner.is_fallback,
+        ),
         dedupe_key=person_notice_key(case.reference, kind, case_version(session, case.reference)),
     )
 

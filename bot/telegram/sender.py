@@ -22,7 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.domain import CaseStatus
-from bot.flows import payloads
+from bot.flows import payloads, texts
 from bot.i18n import Translator, translator
 from bot.outbox.dispatcher import Dead, Delivered, Outcome, Outgoing, RetryLater, Unreachable
 from bot.outbox.messages import (
@@ -186,7 +186,11 @@ class TelegramSender:
     async def _to_person(self, message: ToPerson) -> Outcome:
         language = await asyncio.to_thread(self.views.person_language, message.chat)
         t = translator(language)
-        header = t._("{partner} writes:", partner=message.partner_name)
+        header = (
+            t._("Message from the consortium's coordinators:")
+            if message.coordinators
+            else t._("{partner} writes:", partner=message.partner_name)
+        )
         text = html.escape(header) + "\n" + html.escape(message.text or "")
         sent = await self._any(
             int(message.chat), text, message.media_kind, message.media_reference, None
@@ -215,7 +219,9 @@ class TelegramSender:
             text = t._(
                 "Your request {reference} has been passed to {partner}, who can help you better. They will write to you here.",  # noqa: E501
                 reference=reference,
-                partner=message.partner_name,
+                partner=texts.partner_name(
+                    t, message.partner_name, coordinators=message.coordinators
+                ),
             )
         sent = await self._text(int(message.chat), html.escape(text), markup)
         return Delivered(str(sent.message_id))
