@@ -10,11 +10,11 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from bot.bootstrap import open_storage
 from bot.domain import OutboxStatus
 from bot.outbox.dispatcher import Delivered, OutboxDispatcher, Outcome, Outgoing
 from bot.outbox.messages import CaseCard, Reply
 from bot.outbox.store import enqueue
-from bot.storage.db import create_engine_for, make_session_factory
 from bot.storage.models import OutboxMessage
 from tests.conftest import _truncate_all
 
@@ -37,8 +37,8 @@ class RecordingSender:
 
 def drain(url: str, name: str, log: list[tuple[str, int, Outgoing]], lock: threading.Lock,
           start: threading.Barrier) -> None:  # fmt: skip
-    engine = create_engine_for(url)
-    dispatcher = OutboxDispatcher(make_session_factory(engine), RecordingSender(name, log, lock))
+    storage = open_storage(url)
+    dispatcher = OutboxDispatcher(storage.session_factory, RecordingSender(name, log, lock))
 
     async def until_empty() -> None:
         idle = 0
@@ -50,13 +50,13 @@ def drain(url: str, name: str, log: list[tuple[str, int, Outgoing]], lock: threa
     try:
         asyncio.run(until_empty())
     finally:
-        engine.dispose()
+        storage.dispose()
 
 
 def test_two_dispatchers_send_every_row_exactly_once_in_order(migrated_postgres_url: str) -> None:
-    engine = create_engine_for(migrated_postgres_url)
-    _truncate_all(engine)
-    factory = make_session_factory(engine)
+    storage = open_storage(migrated_postgres_url)
+    _truncate_all(storage.engine)
+    factory = storage.session_factory
     with factory.begin() as session:
         for n in range(ROWS):
             if n % 2:
@@ -85,4 +85,4 @@ def test_two_dispatchers_send_every_row_exactly_once_in_order(migrated_postgres_
     with factory() as session:
         statuses = Counter(session.scalars(select(OutboxMessage.status)).all())
     assert statuses == {OutboxStatus.SENT: ROWS}
-    engine.dispose()
+    storage.dispose()
