@@ -35,6 +35,7 @@ import argparse
 import itertools
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -158,7 +159,9 @@ class Telegram:
 
     def __init__(self, stub: Stub, hooks: list[str], secret: str) -> None:
         self.stub, self.hooks, self.secret = stub, hooks, secret
-        self.ids = itertools.count(1)
+        # Update ids seen by a bot are remembered for a day (in Redis): a run starts
+        # where no earlier run can have been, as Telegram's own ids never repeat.
+        self.ids = itertools.count(int(time.time() * 1000) % 2**40)
         self.lock = threading.Lock()
         self.client = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=256))
 
@@ -385,7 +388,7 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]
                 "RAZEM_TELEGRAM_BASE_URL": base_url,
                 "RAZEM_TELEGRAM_BASE_FILE_URL": base_url.replace("/bot", "/file/bot"),
                 "RAZEM_TELEGRAM_RATE_LIMIT": "true" if args.with_limiter else "false",
-                "RAZEM_LOG_LEVEL": "WARNING",
+                "RAZEM_LOG_LEVEL": os.environ.get("RAZEM_LOG_LEVEL", "WARNING"),
             }
             if scenario.database == "postgres":
                 env["RAZEM_REDIS_URL"] = args.redis
@@ -401,10 +404,12 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]
             telegram = Telegram(stub, [f"http://127.0.0.1:{p}/hook" for p in ports], secret)
             cpu_before = sum(cpu_seconds(p.pid) for p in processes)
             tally = Tally()
+            # New people every run: Redis keeps conversations for days.
+            people_base = 10**9 + random.randrange(10**8) * 1000
             people = [
                 threading.Thread(
                     target=person,
-                    args=(telegram, 900_000 + n, LANGS[n % 4], scenario.bare, tally),
+                    args=(telegram, people_base + n, LANGS[n % 4], scenario.bare, tally),
                 )
                 for n in range(args.people)
             ]
