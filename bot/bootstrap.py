@@ -102,6 +102,8 @@ def open_nlu(settings: Settings, storage: Storage | None = None) -> NluEngine:
     """
     from bot.nlu_setup import build_engine  # the model and scikit-learn: only when needed
 
+    if storage is None and not settings.model_path.exists():
+        return build_engine(settings, None)  # the one-line "run razem nlu train" first
     if storage is None:
         try:
             storage = open_storage(settings.database_url, current_schema=True)

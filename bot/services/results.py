@@ -43,13 +43,10 @@ class Transferred(Done):
 
 @dataclass(frozen=True)
 class Refused:
-    """Nothing changed, for this reason. False in a boolean test, so code that still
-    asks "did it work?" with `if result:` reads a refusal as the no it is."""
+    """Nothing changed, for this reason. (A Refused is truthy like any object: ask
+    `isinstance(result, Refused)`, never `if result:`.)"""
 
     reason: RefusalReason
-
-    def __bool__(self) -> bool:
-        return False
 
 
 def refusal_text(reason: RefusalReason, t: Translator) -> str:

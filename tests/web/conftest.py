@@ -81,8 +81,10 @@ def make_account(storage: Storage, email: str, role: ConsoleRole, partner: str |
     return email
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Per module, not per session: Playwright's sync API keeps an event loop running in
+    # the main thread while it is open, and later tests call asyncio.run().
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         message = f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
         if IN_CI:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import httpx
 from sqlalchemy import text
@@ -61,7 +62,9 @@ def test_a_crash_is_a_500_with_the_security_headers() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://console") as client:
             return await client.get("/broken")
 
-    response = asyncio.run(fetch())
+    # In a thread of its own: Playwright's sync API may keep a loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        response = pool.submit(asyncio.run, fetch()).result()
     assert response.status_code == 500
     assert has_security_headers(response)
     assert response.headers["cache-control"] == "no-store"
