@@ -7,22 +7,14 @@ import threading
 from sqlalchemy import select
 
 from bot.bootstrap import Storage
-from bot.domain import MessageDirection, StaffRole
+from bot.domain import MessageDirection
 from bot.i18n import translator
 from bot.services.results import Done, RefusalReason, Refused
 from bot.services.staff_cases import claim_case
-from bot.storage.models import Case, CaseMessage, Partner, StaffMember
+from bot.storage.models import Case, CaseMessage
 from tests.conversations.test_journeys import LEGAL, start
 from tests.support.person import Person
-
-
-def staff_of(storage: Storage, slug: str, name: str) -> int:
-    with storage.session_factory.begin() as session:
-        partner = session.scalars(select(Partner).where(Partner.slug == slug)).one()
-        member = StaffMember(partner_id=partner.id, display_name=name, role=StaffRole.STAFF)
-        session.add(member)
-        session.flush()
-        return member.id
+from tests.support.staff import staff_of
 
 
 def make_case(person: Person, city: str = "Lublin") -> None:

@@ -13,11 +13,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import Storage
-from bot.domain import CaseStatus, Channel, StaffRole
+from bot.domain import CaseStatus, Channel
 from bot.i18n import LOCALES, translator
 from bot.services import cases, clients, staff_cases
 from bot.services.results import Done, RefusalReason, Refused, Transferred, refusal_text
 from bot.storage.models import Case, OutboxMessage, Partner, StaffMember
+from tests.support.staff import staff_of
 
 CHAT = "refusals-1"
 
@@ -41,15 +42,6 @@ class World:
         assert staff_cases.close_case(self.factory, self.reference, self.anna) == Done()
 
 
-def _staff(storage: Storage, slug: str, name: str) -> int:
-    with storage.session_factory.begin() as session:
-        partner = session.scalars(select(Partner).where(Partner.slug == slug)).one()
-        member = StaffMember(partner_id=partner.id, display_name=name, role=StaffRole.STAFF)
-        session.add(member)
-        session.flush()
-        return member.id
-
-
 @pytest.fixture
 def world(seeded: Storage) -> World:
     clients.save_client(seeded.session_factory, Channel.TERMINAL, CHAT, "uk", consent=True)
@@ -67,8 +59,8 @@ def world(seeded: Storage) -> World:
     return World(
         seeded,
         created.reference,
-        _staff(seeded, "homo-faber", "Anna"),
-        _staff(seeded, "sip", "Piotr"),
+        staff_of(seeded, "homo-faber", "Anna"),
+        staff_of(seeded, "sip", "Piotr"),
     )
 
 
@@ -83,7 +75,7 @@ def _staff_inactive(w: World) -> Refused | Done:
 
 
 def _already_taken(w: World) -> Refused | Done:
-    oksana = _staff(w.storage, "homo-faber", "Oksana")
+    oksana = staff_of(w.storage, "homo-faber", "Oksana")
     assert staff_cases.claim_case(w.factory, w.reference, oksana) == Done()
     return staff_cases.claim_case(w.factory, w.reference, w.anna)
 
